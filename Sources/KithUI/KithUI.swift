@@ -1,0 +1,5 @@
+import CCurses
+import KithCore
+
+/// The ncurses version string, for `kith --version`.
+public var cursesVersion: String { String(cString: curses_version()) }

@@ -1,0 +1,4 @@
+import KithCore
+import KithUI
+
+print("kith (\(LibraryVersions.summary))")
