@@ -30,13 +30,21 @@ let package = Package(
       name: "KithTestSupport",
       dependencies: ["KithCore", "KithUI"]
     ),
+    .target(
+      name: "KithApp",
+      dependencies: ["KithCore", "KithUI"]
+    ),
     .executableTarget(
       name: "kith",
-      dependencies: ["KithCore", "KithUI"]
+      dependencies: ["KithApp"]
     ),
     .testTarget(
       name: "KithCoreTests",
       dependencies: ["KithCore", "KithTestSupport"]
+    ),
+    .testTarget(
+      name: "KithAppTests",
+      dependencies: ["KithApp", "KithCore", "KithTestSupport"]
     ),
     .testTarget(
       name: "KithUITests",
