@@ -1,4 +1,4 @@
-import KithCore
-import KithUI
+import Foundation
+import KithApp
 
-print("kith (\(LibraryVersions.summary))")
+exit(await KithMain.run(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,36 @@
+import Foundation
+import KithCore
+
+extension CommandContext {
+  func showFile(path: String) throws -> Int32 {
+    let raw: Data
+    if path == "-" {
+      raw = FileHandle.standardInput.readDataToEndOfFile()
+    } else {
+      do {
+        raw = try Data(contentsOf: URL(fileURLWithPath: path))
+      } catch {
+        throw KithError(.notFound, "Reading \(path) failed: check that the file exists and is readable.", cause: "\(error)")
+      }
+    }
+    printMessage(raw)
+    return 0
+  }
+
+  func showStored(id: Int64) throws -> Int32 {
+    guard let raw = try store().rawMessage(MessageRowID(id)) else {
+      throw KithError(.notFound, "Message \(id) was not found in the store \(paths.storeFile.path).")
+    }
+    printMessage(raw)
+    return 0
+  }
+
+  /// Prints the message as the message pane shows it, sanitized so that a pager or terminal
+  /// never receives control characters from the mail.
+  private func printMessage(_ raw: Data) {
+    let text = MessageRenderer.render(MessageParser.parse(raw))
+    var output = TerminalText.sanitizeBody(text)
+    if !output.hasSuffix("\n") { output += "\n" }
+    FileHandle.standardOutput.write(Data(output.utf8))
+  }
+}
