@@ -12,7 +12,7 @@ extension CommandContext {
     let store = try self.store()
     var status: Int32 = 0
     for account in active {
-      if try !syncAccount(account, store: store, progress: SyncProgressPrinter(account: account.email)).isEmpty {
+      if try await !syncAccount(account, store: store, progress: SyncProgressPrinter(account: account.email)).isEmpty {
         status = 1
       }
     }
@@ -22,7 +22,7 @@ extension CommandContext {
   /// Runs one pass for `account` and returns the failures, already printed.
   private func syncAccount(
     _ account: AccountSettings, store: Store, progress: SyncProgressPrinter
-  ) throws -> [KithError] {
+  ) async throws -> [KithError] {
     guard let password = try credentials.secret(for: CredentialStore.imapKey(account.email)) else {
       let error = KithError(.configuration, "\(account.email): no password is stored; run kith account add again.")
       KithMain.printError("kith: \(error.message)")
@@ -38,7 +38,7 @@ extension CommandContext {
 
     let summary: SyncSummary
     do {
-      summary = try runBlocking { try await syncer.syncOnce(onEvent: progress.handle) }
+      summary = try await syncer.syncOnce(onEvent: progress.handle)
     } catch let error as KithError {
       progress.finishLine()
       KithMain.printError("kith: \(account.email): \(error.message)")
@@ -56,29 +56,6 @@ extension CommandContext {
     }
     return failures
   }
-}
-
-/// Runs an async operation to completion from synchronous code.
-///
-/// The sync actor runs on its own dispatch queue, so waiting on a semaphore here cannot
-/// deadlock it.
-func runBlocking<T>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
-  let semaphore = DispatchSemaphore(value: 0)
-  let box = ResultBox<T>()
-  Task.detached {
-    do {
-      box.result = .success(try await operation())
-    } catch {
-      box.result = .failure(error)
-    }
-    semaphore.signal()
-  }
-  semaphore.wait()
-  return try box.result!.get()
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-  var result: Result<T, Error>?
 }
 
 /// Prints sync progress: a bar redrawn in place on a terminal, plain lines otherwise.
