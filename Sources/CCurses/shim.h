@@ -35,6 +35,11 @@ static inline void kith_curses_set_attributes(int attributes) {
   wattrset(stdscr, attributes);
 }
 
+// Sets the colors and attributes that werase and wclear fill blank cells with.
+static inline void kith_curses_set_background(int attributes) {
+  wbkgdset(stdscr, (chtype)attributes | (chtype)' ');
+}
+
 // Draws `count` wide characters at row, column without moving past the window's edge.
 static inline int kith_curses_draw(int row, int column, const wchar_t *text, int count) {
   return mvwaddnwstr(stdscr, row, column, text, count);

@@ -59,7 +59,9 @@ public final class CursesScreen: Screen {
   }
 
   public func clear() {
-    kith_curses_set_attributes(attributesByRole[.text] ?? 0)
+    let textAttributes = attributesByRole[.text] ?? 0
+    kith_curses_set_background(textAttributes)
+    kith_curses_set_attributes(textAttributes)
     werase(kith_curses_stdscr())
   }
 
@@ -158,16 +160,15 @@ public final class CursesScreen: Screen {
 
   /// Sets up one color pair per role, or attributes only when colors are missing.
   private func setUpColors(theme: Theme) {
-    let colorCount = has_colors() ? Int(kith_curses_colors()) : 0
-    let effectiveTheme: Theme
-    if colorCount >= 8 && theme.usesColor {
+    var colorCount = 0
+    if has_colors() && theme.usesColor {
+      // COLORS is only set once start_color has run.
       start_color()
       _ = use_default_colors()
-      usesColor = true
-      effectiveTheme = theme
-    } else {
-      effectiveTheme = Theme.monochrome
+      colorCount = Int(kith_curses_colors())
     }
+    usesColor = colorCount >= 8
+    let effectiveTheme = usesColor ? theme : Theme.monochrome
 
     for (offset, role) in StyleRole.allCases.enumerated() {
       let style = effectiveTheme.style(for: role)

@@ -42,7 +42,8 @@ enum MessageText {
   }
 
   static func expandedLines(for message: MessageDetail, width: Int) -> [StyledLine] {
-    var headers: [String] = ["From: " + addressList(message.from)]
+    let sender = message.from.isEmpty ? "(no sender)" : addressList(message.from)
+    var headers: [String] = ["From: " + sender]
     if !message.to.isEmpty {
       headers.append("To: " + addressList(message.to))
     }
