@@ -26,7 +26,7 @@ public final class BrowserApp {
   var helpCursor = ListCursor()
   /// The first message-pane line shown.
   var messageScroll = 0
-  /// The largest useful `messageScroll` at the last draw, which knows the pane's size.
+  /// The largest useful `messageScroll`, computed at the last draw from the pane's size.
   var messageScrollLimit = Int.max / 2
   /// The last problem met while loading data, shown in the status line until the next load.
   private(set) var errorMessage: String?
@@ -34,7 +34,7 @@ public final class BrowserApp {
   /// Creates a browser.
   ///
   /// - Parameter status: returns the text for the left of the status line, such as each
-  ///   account's sync state; the app calls it on every redraw.
+  ///   account's sync state. The app calls it on every redraw.
   public init(
     data: MailBrowsing, screen: Screen, keymap: Keymap = .standard,
     status: @escaping () -> String = { "" }

@@ -1,4 +1,4 @@
-/// Which pane of the browser has the keyboard focus, left to right.
+/// A pane of the browser; the cases run left to right.
 public enum BrowserPane: Int, CaseIterable, Sendable {
   case contacts, threads, messages
 
@@ -11,7 +11,7 @@ public enum BrowserPane: Int, CaseIterable, Sendable {
   }
 }
 
-/// Where one pane sits on screen: its columns; rows are shared by all panes.
+/// The columns one pane takes on screen. All panes share the same rows.
 struct PaneFrame: Hashable {
   var pane: BrowserPane
   var column: Int
@@ -20,7 +20,7 @@ struct PaneFrame: Hashable {
 
 /// The split of the screen into panes and the status line.
 ///
-/// Row 0 holds the pane titles, rows 1 to `rows - 2` the pane contents and the last row the
+/// Row 0 contains the pane titles, rows 1 to `rows - 2` the pane contents and the last row the
 /// status line. A terminal narrower than `narrowWidthLimit` shows only the focused pane.
 struct BrowserLayout: Hashable {
   static let narrowWidthLimit = 80

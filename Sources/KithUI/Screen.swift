@@ -11,7 +11,7 @@ public struct ScreenSize: Hashable, Sendable {
   }
 }
 
-/// What a piece of text is on screen; a theme maps each role to colors and attributes.
+/// The role of a piece of text on screen. A theme maps each role to colors and attributes.
 public enum StyleRole: String, CaseIterable, Sendable {
   case text
   case paneTitle = "pane-title"

@@ -32,7 +32,7 @@ public enum ThemeAttribute: String, CaseIterable, Sendable {
   case bold, reverse, underline, dim
 }
 
-/// How one style role looks: foreground, background and attributes.
+/// The look of one style role: foreground, background and attributes.
 public struct ThemeStyle: Hashable, Sendable {
   public var foreground: ThemeColor
   public var background: ThemeColor
@@ -197,6 +197,8 @@ extension Theme {
       return monochrome
     }
     let searched = directories.map(\.path).joined(separator: ", ")
-    throw KithError(.notFound, "Theme \"\(name)\" not found; looked for \(name).theme in \(searched).")
+    throw KithError(
+      .notFound,
+      "Theme \"\(name)\" not found: no \(name).theme in \(searched). Use default, light, dark or mono, or add the file to one of those folders.")
   }
 }
