@@ -149,7 +149,7 @@ extension BrowserApp {
     }
     // One column of margin on the left keeps the text off the pane separator.
     let textWidth = max(1, frame.width - 1)
-    let lines = MessageText.lines(for: messages, width: textWidth, expandAll: isExpandingAll)
+    let lines = messageLines(width: textWidth)
     messageScrollLimit = max(0, lines.count - layout.contentRows)
     messageScroll = min(messageScroll, messageScrollLimit)
 
@@ -160,6 +160,15 @@ extension BrowserApp {
         lines[index].text, row: layout.firstContentRow + offset, column: frame.column + 1,
         style: lines[index].style)
     }
+  }
+
+  private func messageLines(width: Int) -> [StyledLine] {
+    if let cache = messageLinesCache, cache.width == width, cache.expandAll == isExpandingAll {
+      return cache.lines
+    }
+    let lines = MessageText.lines(for: messages, width: width, expandAll: isExpandingAll)
+    messageLinesCache = (width, isExpandingAll, lines)
+    return lines
   }
 
   // MARK: Help and status

@@ -28,6 +28,10 @@ public final class BrowserApp {
   var messageScroll = 0
   /// The largest useful `messageScroll`, computed at the last draw from the pane's size.
   var messageScrollLimit = Int.max / 2
+  /// The wrapped message-pane lines of the last draw, reused while the messages, the pane
+  /// width and `isExpandingAll` stay the same, because wrapping a long body every second
+  /// would keep a core busy.
+  var messageLinesCache: (width: Int, expandAll: Bool, lines: [StyledLine])?
   /// The last problem met while loading data, shown in the status line until the next load.
   private(set) var errorMessage: String?
 
@@ -99,16 +103,22 @@ public final class BrowserApp {
       }
     }
     threadCursor = ListCursor(count: threads.count)
+    var keepsScroll = false
     if let index = threads.firstIndex(where: { $0.id == threadID }) {
       threadCursor.select(index)
+      keepsScroll = true
     }
-    loadMessages()
+    loadMessages(keepingScroll: keepsScroll)
   }
 
-  func loadMessages() {
+  /// Loads the messages of the selected thread, scrolled to the top unless `keepingScroll`.
+  func loadMessages(keepingScroll: Bool = false) {
     messages = []
-    messageScroll = 0
+    if !keepingScroll {
+      messageScroll = 0
+    }
     messageScrollLimit = Int.max / 2
+    messageLinesCache = nil
     guard let thread = selectedThreadSummary else { return }
     do {
       messages = try data.messageDetails(in: thread.id)

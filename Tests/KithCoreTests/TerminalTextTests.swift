@@ -1,3 +1,4 @@
+import KithTestSupport
 import Testing
 
 @testable import KithCore
@@ -231,6 +232,47 @@ struct TerminalTextFittingTests {
     let text = "Grüße aus 東京 👩\u{200D}👩\u{200D}👧 und e\u{301}tude, mit vielen Wörtern"
     for line in TerminalText.wrap(text, toWidth: 7) {
       #expect(TerminalText.width(line) <= 7, "line \(line) is too wide")
+    }
+  }
+}
+
+@Suite("TerminalText on the corpus")
+struct TerminalTextCorpusTests {
+  /// Returns whether a scalar must never reach the terminal from a body: controls other than
+  /// the newline, DEL, C1 controls and bidirectional overrides or isolates.
+  static func isForbiddenInBody(_ scalar: Unicode.Scalar) -> Bool {
+    let value = scalar.value
+    if value == 0x0A {
+      return false
+    }
+    return value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value)
+      || (0x2066...0x2069).contains(value)
+  }
+
+  @Test func corpusBodiesSanitized() throws {
+    let names = try Fixtures.corpusFileNames()
+    #expect(names.count > 100)
+
+    for name in names {
+      let raw = String(decoding: try Fixtures.corpusMessage(name), as: UTF8.self)
+      let body = TerminalText.sanitizeBody(raw)
+      let forbidden = body.unicodeScalars.first(where: Self.isForbiddenInBody)
+      #expect(forbidden == nil, "\(name) keeps U+\(String(forbidden?.value ?? 0, radix: 16))")
+
+      let line = TerminalText.sanitize(raw)
+      #expect(!line.contains("\n"), "\(name) keeps a newline in single-line mode")
+    }
+  }
+
+  @Test func corpusWrapsWithinWidth() throws {
+    for name in try Fixtures.corpusFileNames() {
+      let raw = String(decoding: try Fixtures.corpusMessage(name), as: UTF8.self)
+      let body = TerminalText.sanitizeBody(raw)
+      let tooWide = TerminalText.wrap(body, toWidth: 37).first { TerminalText.width($0) > 37 }
+      #expect(tooWide == nil, "\(name) wraps to a line wider than 37 cells")
+
+      let truncated = TerminalText.truncate(TerminalText.sanitize(raw), toWidth: 23, ellipsis: "…")
+      #expect(TerminalText.width(truncated) <= 23, "\(name) truncates past 23 cells")
     }
   }
 }

@@ -375,3 +375,23 @@ struct BrowserHelpTests {
     #expect(app.contactCursor.selected == 2)
   }
 }
+
+@Suite("BrowserApp reload")
+struct BrowserReloadTests {
+  @Test func reloadKeepsMessageScroll() {
+    let (app, screen) = makeApp(rows: 6, columns: 120)
+    press(app, .tab, .tab, .character("j"), .character("j"))
+    let scrolledLine = screen.line(1)
+    app.reloadData()
+    app.draw()
+    #expect(app.messageScroll == 2)
+    #expect(screen.line(1) == scrolledLine)
+  }
+
+  @Test func newThreadStartsAtTop() {
+    let (app, _) = makeApp(rows: 6, columns: 120)
+    press(app, .tab, .tab, .character("j"))
+    press(app, .backTab, .character("j"))
+    #expect(app.messageScroll == 0)
+  }
+}
