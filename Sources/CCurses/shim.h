@@ -35,6 +35,9 @@ static inline void kith_curses_set_attributes(int attributes) {
   wattrset(stdscr, attributes);
 }
 
+// Makes the next refresh repaint every cell, for when the terminal shows stray output.
+static inline void kith_curses_force_repaint(void) { clearok(curscr, TRUE); }
+
 // Sets the colors and attributes that werase and wclear fill blank cells with.
 static inline void kith_curses_set_background(int attributes) {
   wbkgdset(stdscr, (chtype)attributes | (chtype)' ');

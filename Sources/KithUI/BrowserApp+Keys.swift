@@ -35,7 +35,7 @@ extension BrowserApp {
     case .focusLeft: focusLeft()
     case .back: goBack()
     case .toggleExpandAll: isExpandingAll.toggle()
-    case .redraw: screen.clear()
+    case .redraw: screen.repaintAll()
     case .help: isShowingHelp = true
     }
   }

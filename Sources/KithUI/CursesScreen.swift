@@ -10,6 +10,8 @@ internal import CCurses
 public final class CursesScreen: Screen {
   private var isOpen = false
   private var attributesByRole: [StyleRole: Int32] = [:]
+  /// Consecutive reads that failed well before their timeout.
+  private var earlyTimeouts = 0
 
   /// Whether the theme's colors are in use; false when the terminal has fewer than 8 colors.
   public private(set) var usesColor = false
@@ -69,6 +71,10 @@ public final class CursesScreen: Screen {
     wrefresh(kith_curses_stdscr())
   }
 
+  public func repaintAll() {
+    kith_curses_force_repaint()
+  }
+
   public func draw(_ text: String, row: Int, column: Int, style: StyleRole) {
     let screenSize = size
     guard (0..<screenSize.rows).contains(row), column >= 0 else { return }
@@ -92,7 +98,13 @@ public final class CursesScreen: Screen {
 
   public func readEvent(timeoutMilliseconds: Int) -> InputEvent {
     var code: Int32 = 0
+    let start = DispatchTime.now().uptimeNanoseconds
     let kind = kith_curses_read_key(Int32(clamping: timeoutMilliseconds), &code)
+    if kind == 0 {
+      return timeoutOrEndOfInput(since: start, timeoutMilliseconds: timeoutMilliseconds)
+    }
+    earlyTimeouts = 0
+
     switch kind {
     case 1:
       guard let key = Key.fromCharacterCode(UInt32(bitPattern: code)) else { return .timeout }
@@ -108,6 +120,19 @@ public final class CursesScreen: Screen {
   }
 
   // MARK: Helpers
+
+  /// Tells a timeout from closed input. wget_wch returns ERR for both, but at end of input
+  /// (the terminal went away while SIGHUP is ignored) it returns at once. Twenty early
+  /// returns in a row count as the end, so a signal that cuts one wait short does not.
+  private func timeoutOrEndOfInput(since start: UInt64, timeoutMilliseconds: Int) -> InputEvent {
+    let elapsedMilliseconds = (DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
+    guard timeoutMilliseconds >= 100, elapsedMilliseconds < UInt64(timeoutMilliseconds / 2) else {
+      earlyTimeouts = 0
+      return .timeout
+    }
+    earlyTimeouts += 1
+    return earlyTimeouts >= 20 ? .endOfInput : .timeout
+  }
 
   /// Returns the wide characters to hand to ncurses for one grapheme cluster.
   ///

@@ -56,4 +56,11 @@ public protocol Screen: AnyObject {
 
   /// Waits up to `timeoutMilliseconds` for input; a negative timeout waits forever.
   func readEvent(timeoutMilliseconds: Int) -> InputEvent
+
+  /// Makes the next `refresh` repaint every cell instead of only the changed ones.
+  func repaintAll()
+}
+
+extension Screen {
+  public func repaintAll() {}
 }
