@@ -56,6 +56,7 @@ extension BrowserApp {
 
   private func drawContacts(in frame: PaneFrame, layout: BrowserLayout) {
     contactCursor.scrollToSelection(visibleRows: layout.contentRows)
+    let showsDate = frame.width >= 36
     drawList(
       cursor: contactCursor, count: contacts.count, emptyText: "No contacts", frame: frame,
       layout: layout, isFocused: focus == .contacts
@@ -65,8 +66,12 @@ extension BrowserApp {
       if let company = contact.companyName, !company.isEmpty {
         left += " · " + TerminalText.sanitize(company)
       }
-      let right = contact.unreadCount > 0
+      // "2/9" is 2 unread of 9 messages.
+      var right = contact.unreadCount > 0
         ? "\(contact.unreadCount)/\(contact.messageCount)" : "\(contact.messageCount)"
+      if showsDate, let date = contact.lastMessageDate {
+        right += " " + DateText.short(date)
+      }
       return (left, right, contact.unreadCount > 0)
     }
   }

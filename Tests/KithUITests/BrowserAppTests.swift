@@ -395,3 +395,29 @@ struct BrowserReloadTests {
     #expect(app.messageScroll == 0)
   }
 }
+
+@Suite("BrowserApp row text")
+struct BrowserRowTextTests {
+  @Test func rightTextAlignedToEdge() {
+    let text = BrowserApp.listRowText(left: "Ada", right: "1/3", isUnread: true, width: 20)
+    #expect(text == "*Ada             1/3")
+    #expect(TerminalText.width(text) == 20)
+  }
+
+  @Test func leftTextTruncatedWithEllipsis() {
+    let text = BrowserApp.listRowText(
+      left: "山田 太郎 · 東京商事", right: "12", isUnread: false, width: 14)
+    #expect(text == " 山田 太郎… 12")
+    #expect(TerminalText.width(text) == 14)
+  }
+
+  @Test func rightTextDroppedWhenNarrow() {
+    let text = BrowserApp.listRowText(left: "Ada Lovelace", right: "Mar 12", isUnread: false, width: 12)
+    #expect(text == " Ada Lovela…")
+  }
+
+  @Test func contactDateShownWhenWide() {
+    let (_, screen) = makeApp(columns: 160)
+    #expect(screen.line(1).contains("1/3 Mar 2"))
+  }
+}
