@@ -75,6 +75,9 @@ public final class CursesScreen: Screen {
     kith_curses_force_repaint()
   }
 
+  /// Draws `text` one grapheme cluster at a time at the columns `TerminalText` computes.
+  /// Clusters of width 0 are skipped, and they include every control character and
+  /// bidirectional control, so even unsanitized text cannot move the cursor or restyle.
   public func draw(_ text: String, row: Int, column: Int, style: StyleRole) {
     let screenSize = size
     guard (0..<screenSize.rows).contains(row), column >= 0 else { return }
@@ -193,7 +196,9 @@ public final class CursesScreen: Screen {
       colorCount = Int(kith_curses_colors())
     }
     usesColor = colorCount >= 8
-    let effectiveTheme = usesColor ? theme : Theme.monochrome
+    // A theme without colors keeps its own attributes; a color theme on a terminal with
+    // fewer than 8 colors falls back to the monochrome theme.
+    let effectiveTheme = usesColor || !theme.usesColor ? theme : Theme.monochrome
 
     for (offset, role) in StyleRole.allCases.enumerated() {
       let style = effectiveTheme.style(for: role)
