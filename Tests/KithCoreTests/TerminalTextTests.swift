@@ -182,6 +182,17 @@ struct TerminalTextWidthTests {
     #expect(TerminalText.width("\u{07}") == 0)
     #expect(TerminalText.width("\u{9B}") == 0)
   }
+
+  @Test func controlsFormTheirOwnZeroWidthClusters() {
+    let controls = Array(0x00...0x1F) + Array(0x7F...0x9F) + Array(0x202A...0x202E)
+      + Array(0x2066...0x2069)
+    for value in controls {
+      let control = Character(Unicode.Scalar(UInt32(value))!)
+      let clusters = Array("a\(control)b")
+      #expect(clusters.count == 3, "U+\(String(value, radix: 16)) joins a neighbour")
+      #expect(TerminalText.width(of: control) == 0, "U+\(String(value, radix: 16)) has width")
+    }
+  }
 }
 
 @Suite("TerminalText fitting")
