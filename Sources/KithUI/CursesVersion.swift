@@ -1,5 +1,4 @@
-import CCurses
-import KithCore
+internal import CCurses
 
 /// The ncurses version string, for `kith --version`.
 public var cursesVersion: String { String(cString: curses_version()) }
