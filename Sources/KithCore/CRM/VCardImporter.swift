@@ -105,7 +105,9 @@ enum ContentLines {
         let key = parameter[..<equals].trimmingCharacters(in: .whitespaces).uppercased()
         let values = splitUnquoted(parameter[parameter.index(after: equals)...], separator: ",")
           .map(decodeParameterValue)
-        parameters[key, default: []].append(contentsOf: values)
+        // TYPE="home,internet" (RFC 6350) lists several types inside one quoted value.
+        let split = key == "TYPE" ? values.flatMap { $0.split(separator: ",").map(String.init) } : values
+        parameters[key, default: []].append(contentsOf: split)
       } else if parameter.uppercased() == "QUOTED-PRINTABLE" || parameter.uppercased() == "BASE64" {
         parameters["ENCODING", default: []].append(parameter)
       } else {

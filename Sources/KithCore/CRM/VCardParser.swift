@@ -10,7 +10,11 @@ extension VCardImporter {
 
     mutating func consume(_ logical: (text: String, line: Int)) {
       guard let line = ContentLines.parse(logical.text, line: logical.line) else {
-        problems.append("Line \(logical.line): ignored a line without a colon.")
+        if current == nil {
+          reportStrayText(line: logical.line)
+        } else {
+          problems.append("Line \(logical.line): ignored a line without a colon.")
+        }
         return
       }
       let value = line.value.trimmingCharacters(in: .whitespaces)
@@ -31,14 +35,18 @@ extension VCardImporter {
         close()
       default:
         guard current != nil else {
-          if !hasReportedStrayText {
-            problems.append("Line \(line.line): ignored text outside BEGIN:VCARD and END:VCARD.")
-            hasReportedStrayText = true
-          }
+          reportStrayText(line: line.line)
           return
         }
         apply(line)
       }
+    }
+
+    /// Reports the first line of each stretch of text between cards.
+    private mutating func reportStrayText(line: Int) {
+      guard !hasReportedStrayText else { return }
+      problems.append("Line \(line): ignored text outside BEGIN:VCARD and END:VCARD.")
+      hasReportedStrayText = true
     }
 
     /// Ends the parse; a card still open was cut off.
