@@ -25,9 +25,9 @@ public struct ImportReport: Hashable, Sendable {
 extension Store {
   /// Imports `cards` as contacts in one transaction and returns what happened to each card.
   ///
-  /// Nothing is imported twice: a card with an address that a contact already has (from an
-  /// earlier import or earlier in `cards`) is skipped as a duplicate, and so is a card
-  /// without addresses when an address-less contact has the same name, ignoring case. A card
+  /// Nothing is imported twice. A card with an address that a contact already has (from an
+  /// earlier import or earlier in `cards`) is skipped as a duplicate. So is a card without
+  /// addresses when a contact without addresses has the same name, ignoring case. A card
   /// with an invalid address is rejected whole, so that the user fixes the file and imports
   /// it again. ORG becomes the contact's company, found by name or created, and a new company
   /// takes its domain from the contact's addresses.

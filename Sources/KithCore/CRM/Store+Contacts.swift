@@ -258,8 +258,8 @@ extension Store {
       "UPDATE companies SET domain = ?1 WHERE id = ?2 AND domain IS NULL", domain, company)
   }
 
-  /// Domains of free mail services, which say nothing about a contact's employer.
-  /// NOTE: a short list of large providers; a company domain guessed from another free
+  /// Domains of free mail services, which do not identify a contact's employer.
+  /// NOTE: the list covers only large providers. A company domain taken from another free
   /// service's address has to be corrected by hand.
   static let webmailDomains: Set<String> = [
     "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",

@@ -10,7 +10,8 @@ final class Database {
   private let handle: OpaquePointer
   private var statements: [String: Statement] = [:]
 
-  /// Opens or creates the database at `path`; `":memory:"` opens a private in-memory one.
+  /// Opens or creates the database at `path`. The path `":memory:"` opens a private
+  /// in-memory database.
   ///
   /// - Throws: `KithError` with `.store` when the file cannot be opened.
   init(path: String) throws {
@@ -49,6 +50,9 @@ final class Database {
   }
 
   /// Returns the cached prepared statement for `sql`, reset and with its bindings cleared.
+  ///
+  /// NOTE: one statement serves each SQL text, so running the same SQL again while its rows
+  /// are still being read resets the outer loop. Finish a query before reusing its SQL.
   func prepare(_ sql: String) throws -> Statement {
     if let cached = statements[sql] {
       cached.reset()
@@ -148,9 +152,9 @@ final class Database {
   private func rollBack(_ sql: String) {
     // Statements still stepping keep the transaction from rolling back cleanly.
     for statement in statements.values { statement.reset() }
-    // SQLite may already have rolled back on its own (after SQLITE_FULL, for example),
-    // and then ROLLBACK fails with "no transaction is active"; the first error stays the one
-    // the caller sees.
+    // SQLite may already have rolled back on its own (after SQLITE_FULL, for example), and
+    // then ROLLBACK fails with "no transaction is active". That failure is dropped, so the
+    // caller gets the error that caused the rollback.
     _ = try? execute(sql)
   }
 
@@ -231,7 +235,7 @@ final class Statement {
   fileprivate var handle: OpaquePointer { raw }
 }
 
-/// The current row of a stepping statement; valid only until the next step.
+/// The current row of a stepping statement, valid only until the next step.
 struct Row {
   fileprivate let statement: Statement
 
@@ -256,7 +260,7 @@ struct Row {
 
   func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
 
-  /// A date stored as seconds since 1970 (REAL), or nil for NULL.
+  /// Returns the date stored as seconds since 1970 (REAL), or nil for NULL.
   func date(_ column: Int32) -> Date? {
     isNull(column) ? nil : Date(timeIntervalSince1970: double(column))
   }

@@ -19,20 +19,30 @@ extension Store: SyncStore {
   /// `assignThread`). The folder row is created on first use; `highestUID` becomes the
   /// maximum of its old value and the batch's UIDs.
   /// - Throws: `KithError` with `.store` when the folder is stored under another UIDVALIDITY
-  ///   (call `resetFolder` first) or when SQLite fails; then nothing of the batch is stored.
+  ///   (call `resetFolder` first) or when SQLite fails. Then nothing of the batch is stored.
   public func storeFetched(
     account: AccountID, folder: String, uidValidity: UInt32, messages: [FetchedMessage]
   ) throws {
-    try database.transaction {
+    let storedCount = try database.transaction {
       let folderID = try ensureFolder(account: account, folder: folder, uidValidity: uidValidity)
+      var storedCount = 0
       for message in messages {
-        try insertMessage(message, account: account, folderID: folderID, uidValidity: uidValidity)
+        if try insertMessage(message, account: account, folderID: folderID, uidValidity: uidValidity) {
+          storedCount += 1
+        }
       }
       if let maxUID = messages.map(\.uid).max() {
         try database.run(
           "UPDATE folders SET highest_uid = max(highest_uid, ?1) WHERE id = ?2", maxUID, folderID)
       }
+      return storedCount
     }
+    Self.logger.debug(
+      "stored fetched batch",
+      metadata: [
+        "store.account": "\(account)", "store.folder": folder, "store.stored": "\(storedCount)",
+        "store.skipped": "\(messages.count - storedCount)",
+      ])
   }
 
   /// Deletes the messages of `folder` stored under a UIDVALIDITY other than `uidValidity`,
@@ -93,15 +103,16 @@ extension Store: SyncStore {
     return database.lastInsertRowID
   }
 
+  /// Inserts one message unless it is already stored; returns whether it inserted it.
   private func insertMessage(
     _ message: FetchedMessage, account: AccountID, folderID: Int64, uidValidity: UInt32
-  ) throws {
+  ) throws -> Bool {
     let isStored =
       try database.firstRow(
         "SELECT 1 FROM messages WHERE folder = ?1 AND uidvalidity = ?2 AND uid = ?3",
         folderID, uidValidity, message.uid
       ) { _ in true } ?? false
-    guard !isStored else { return }
+    guard !isStored else { return false }
 
     let parsed = message.parsed
     let messageID = MessageIDs.normalize(parsed.messageID)
@@ -142,6 +153,7 @@ extension Store: SyncStore {
       message.raw.count, threadID, isDuplicate)
     let rowID = database.lastInsertRowID
     try insertAddresses(of: parsed, message: rowID)
+    return true
   }
 
   private func insertAddresses(of parsed: ParsedMessage, message: Int64) throws {

@@ -5,8 +5,8 @@ extension Store {
   ///
   /// A thread is a connected set of Message-IDs: the message's own id and every id in its
   /// References and In-Reply-To, whether stored or not. The message joins the thread of any
-  /// of those ids; when they belong to several threads (a late message connects two), the
-  /// oldest thread absorbs the others. The ids are then recorded for the thread, so a later
+  /// of those ids. When they belong to several threads, because a late message connects
+  /// two, the oldest thread absorbs the others. The ids are then recorded for the thread, so a later
   /// parent or child finds it. This gives the same grouping for any arrival order, without
   /// rethreading stored mail.
   ///

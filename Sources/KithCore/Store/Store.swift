@@ -6,6 +6,7 @@ import Foundation
 /// actor, say) opens its own `Store` on the same path; WAL mode lets readers run while one
 /// connection writes, and the busy timeout makes a second writer wait up to 5 seconds.
 public final class Store {
+  static let logger = Logger(label: "kith.store")
   let database: Database
 
   /// Opens the store at `path`, creating the file and bringing its schema up to date.
@@ -31,7 +32,7 @@ public final class Store {
     try Schema.userVersion(database)
   }
 
-  /// Runs SQLite's integrity check and returns whether it reported no problem.
+  /// Runs SQLite's integrity and foreign key checks and returns whether both found nothing.
   public func integrityCheck() throws -> Bool {
     let lines = try database.rows("PRAGMA integrity_check") { $0.string(0) }
     let foreignKeyProblems = try database.rows("PRAGMA foreign_key_check") { $0.string(0) }

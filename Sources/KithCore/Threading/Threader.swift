@@ -49,10 +49,10 @@ public struct ThreadNode: Hashable, Sendable {
 /// - A message whose Message-ID is already taken (the same mail in two folders) becomes a
 ///   child of the first one.
 /// - A link that would close a reference cycle is not made.
-/// - The subject groups only messages without In-Reply-To and References that start with a
-///   reply or forward prefix: such a message goes under the tree of the same subject key,
-///   preferring a tree whose root is not itself grouped this way. Two unrelated messages that
-///   both say "Hello" stay apart.
+/// - The subject groups only messages that have neither In-Reply-To nor References and whose
+///   subject starts with a reply or forward prefix. Such a message goes under the tree of
+///   the same subject key, preferably one whose root is not itself grouped this way. Two
+///   unrelated messages with the subject "Hello" stay apart.
 ///
 /// The result does not depend on the input order when the references agree with one tree;
 /// conflicting References headers are resolved in favour of the first link seen.
@@ -215,14 +215,14 @@ private final class Forest {
     return !hasReferences && SubjectNormalizer.hasReplyPrefix(message.subject)
   }
 
-  /// The subject of the node's message, or of its earliest child for a placeholder.
+  /// Returns the subject of the node's message, or of its earliest child for a placeholder.
   func subject(of node: Int) -> String? {
     if let index = containers[node].message { return messages[index].subject }
     let first = containers[node].children.min { earliestDate(of: $0) < earliestDate(of: $1) }
     return first.flatMap { subject(of: $0) }
   }
 
-  /// The earliest date in the tree; an undated message counts as the distant past.
+  /// Returns the earliest date in the tree. An undated message counts as the distant past.
   func earliestDate(of node: Int) -> Date {
     if let cached = dateCache[node] { return cached }
     var result = Date.distantFuture
@@ -250,7 +250,7 @@ private final class Forest {
     }
   }
 
-  /// The smallest input index in the tree, the tie-breaker for equal dates.
+  /// Returns the smallest input index in the tree, the tie-breaker for equal dates.
   func firstIndex(of node: Int) -> Int {
     let own = containers[node].message ?? Int.max
     return containers[node].children.map { firstIndex(of: $0) }.reduce(own, min)
