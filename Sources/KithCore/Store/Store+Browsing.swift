@@ -4,6 +4,8 @@ import Foundation
 // the contact's addresses after lower-casing. The link is a join on `email_norm`, never stored,
 // so a contact added after the mail links at once. Rows marked `is_duplicate` (a second copy of
 // the same Message-ID) are left out of every view and count.
+// TODO: the views ignore account owners, so a private account's mail shows to every CRM user
+// of the store until the queries take the current user.
 extension Store: MailBrowsing {
   public func contactSummaries() throws -> [ContactSummary] {
     let emails = try contactEmailsByContact()
