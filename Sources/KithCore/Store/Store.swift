@@ -162,6 +162,39 @@ public final class Store {
     return database.changes > 0
   }
 
+  /// Adds or removes `\Seen`, keeping the other flags, and returns whether the flags changed.
+  ///
+  /// - Throws: `KithError` with `.notFound` when no message has that id.
+  @discardableResult
+  public func setSeen(_ isSeen: Bool, for id: MessageRowID) throws -> Bool {
+    try database.transaction {
+      guard let current = try flags(of: id) else {
+        throw KithError(.notFound, "Message \(id) is not in the store.")
+      }
+      guard Self.isSeen(current) != isSeen else { return false }
+
+      var updated = current.filter { $0.caseInsensitiveCompare("\\Seen") != .orderedSame }
+      if isSeen { updated.append("\\Seen") }
+      try setFlags(updated, for: id)
+      return true
+    }
+  }
+
+  /// Returns where a message is stored on the server, for sending flag changes back, or nil
+  /// when the id is unknown.
+  public func location(of id: MessageRowID) throws -> MessageLocation? {
+    try database.firstRow(
+      """
+      SELECT m.account, f.name, m.uidvalidity, m.uid
+      FROM messages m JOIN folders f ON f.id = m.folder WHERE m.id = ?1
+      """, id
+    ) {
+      MessageLocation(
+        account: AccountID($0.int64(0)), folder: $0.string(1),
+        uidValidity: UInt32(truncatingIfNeeded: $0.int64(2)), uid: UID(truncatingIfNeeded: $0.int64(3)))
+    }
+  }
+
   static func joinFlags(_ flags: [String]) -> String { flags.joined(separator: " ") }
 
   static func splitFlags(_ text: String) -> [String] {
@@ -171,5 +204,20 @@ public final class Store {
   /// IMAP flags are case-insensitive (RFC 3501, section 2.3.2).
   static func isSeen(_ flags: [String]) -> Bool {
     flags.contains { $0.caseInsensitiveCompare("\\Seen") == .orderedSame }
+  }
+}
+
+/// The server-side address of a stored message: account, folder, UIDVALIDITY and UID.
+public struct MessageLocation: Hashable, Sendable {
+  public var account: AccountID
+  public var folder: String
+  public var uidValidity: UInt32
+  public var uid: UID
+
+  public init(account: AccountID, folder: String, uidValidity: UInt32, uid: UID) {
+    self.account = account
+    self.folder = folder
+    self.uidValidity = uidValidity
+    self.uid = uid
   }
 }

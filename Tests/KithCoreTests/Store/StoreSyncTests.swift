@@ -159,6 +159,24 @@ import Testing
     #expect(try store.setFlags([], account: account, folder: "INBOX", uid: 9) == false)
   }
 
+  @Test func setSeenKeepsOtherFlags() throws {
+    let store = try Store.inMemory()
+    let account = try store.accountID(forKey: "me@example.com")
+    try store.storeFetched(
+      account: account, folder: "Sent", uidValidity: 7,
+      messages: [Fixture.message(uid: 4, flags: ["\\Flagged"])])
+    let id = try #require(try store.messageRowID(account: account, folder: "Sent", uid: 4))
+
+    #expect(try store.setSeen(true, for: id))
+    #expect(try store.flags(of: id) == ["\\Flagged", "\\Seen"])
+    #expect(try store.setSeen(true, for: id) == false)
+    #expect(try store.setSeen(false, for: id))
+    #expect(try store.flags(of: id) == ["\\Flagged"])
+    #expect(
+      try store.location(of: id)
+        == MessageLocation(account: account, folder: "Sent", uidValidity: 7, uid: 4))
+  }
+
   @Test func setFlagsOnUnknownIDThrows() throws {
     let store = try Store.inMemory()
     let error = #expect(throws: KithError.self) {
