@@ -59,7 +59,7 @@ public struct ThreadNode: Hashable, Sendable {
 public enum Threader {
   /// Returns the thread trees of `messages`, each tree's children and the trees themselves
   /// sorted by date (the earliest message of each tree for the trees).
-  /// - Complexity: O(n·d) for n messages and reference depth d.
+  /// - Complexity: O(n·d + n log n) for n messages and thread depth d.
   public static func buildThreads(_ messages: [ThreadableMessage]) -> [ThreadNode] {
     let forest = Forest(messages: messages)
     for index in messages.indices {
