@@ -29,8 +29,7 @@ enum StoreFixture {
     return url
   }
 
-  /// Returns the distinct thread ids of the stored messages with the given Message-IDs, in
-  /// argument order.
+  /// Returns the thread of each message with the given UIDs in `folder`, in argument order.
   static func threads(_ store: Store, account: AccountID, folder: String = "INBOX", uids: [UID])
     throws -> [ThreadID]
   {
