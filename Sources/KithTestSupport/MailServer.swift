@@ -159,7 +159,7 @@ public final class MailServer: @unchecked Sendable {
 
   /// Adds message files to the INBOX, unchanged, with UIDs in the order given.
   ///
-  /// Works while the server runs: IDLE clients get `EXISTS` for them.
+  /// Works while the server runs; Dovecot assigns the UIDs when it next checks the INBOX.
   /// - Throws: `KithError` with `.configuration` when a file is missing or the script fails.
   public func deliver(_ files: [URL]) throws {
     guard !files.isEmpty else { return }
@@ -201,8 +201,8 @@ public final class MailServer: @unchecked Sendable {
 
   /// Runs `scripts/mailserver` and waits for it.
   ///
-  /// Its output is appended to `STATEDIR/mailserver.out` instead of going to a pipe: the daemons it starts
-  /// would otherwise keep an inherited pipe open, and reading to the end would never return.
+  /// Its output is appended to `STATEDIR/mailserver.out` instead of going to a pipe, so that
+  /// a daemon that inherits the descriptor cannot keep a read to end-of-file waiting.
   @discardableResult
   private static func runScript(_ arguments: [String], stateDirectory: URL) throws -> String {
     let outputURL = stateDirectory.appendingPathComponent("mailserver.out")

@@ -20,7 +20,10 @@ import Testing
   #expect(server.rejectedRecipientDomain == "reject.test")
   let ports = [server.imapsPort, server.imapStartTLSPort, server.smtpPort, server.smtpsPort]
   #expect(Set(ports).count == 4)
-  #expect(ports.allSatisfy { $0 > 0 && $0 < 65536 })
+  for port in ports {
+    #expect(port > 0)
+    #expect(port < 65536)
+  }
 
   let fileManager = FileManager.default
   #expect(fileManager.fileExists(atPath: server.caFile.path))
@@ -76,9 +79,13 @@ import Testing
   #expect(processIDs.count == 2)
   #expect(processIDs.allSatisfy(isProcessRunning))
 
+  // Dovecot's children (auth, imap-login, imap, ...) share its session ID, its master's PID.
+  #expect(processIDs.allSatisfy { !processesInSession($0).isEmpty })
+
   server.stop()
   for processID in processIDs {
     #expect(!isProcessRunning(processID), "process \(processID) still runs after stop()")
+    #expect(processesInSession(processID).isEmpty, "session \(processID) has processes left")
   }
   #expect(!canConnect(port: server.imapsPort))
   server.stop()  // a second stop does nothing
@@ -287,6 +294,22 @@ private func isProcessRunning(_ processID: Int32) -> Bool {
   else { return false }
   let state = stat[stat.index(after: end)...].split(separator: " ").first
   return state != "Z" && state != "X"
+}
+
+/// Returns the live processes whose session ID is `sessionID`, from /proc.
+private func processesInSession(_ sessionID: Int32) -> [Int32] {
+  let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+  return entries.compactMap { entry -> Int32? in
+    guard let processID = Int32(entry),
+      let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+      let end = stat.lastIndex(of: ")")
+    else { return nil }
+    // After the command name come state, ppid, pgrp and session (proc(5)).
+    let fields = stat[stat.index(after: end)...].split(separator: " ")
+    guard fields.count > 3, fields[0] != "Z", fields[0] != "X", Int32(fields[3]) == sessionID
+    else { return nil }
+    return processID
+  }
 }
 
 private func connectedSocket(port: Int) -> Int32? {
