@@ -119,7 +119,9 @@ import Testing
 }
 
 @Test func smtpSendArrivesInInbox() throws {
-  let server = try MailServer.start(messages: try emptyFolder())
+  let messages = try emptyFolder()
+  defer { removeFolder(messages) }
+  let server = try MailServer.start(messages: messages)
   defer { server.stop() }
 
   let message = Data(
@@ -160,8 +162,10 @@ import Testing
 }
 
 @Test func withoutCapabilitiesHidesThem() throws {
+  let messages = try emptyFolder()
+  defer { removeFolder(messages) }
   let server = try MailServer.start(
-    messages: try emptyFolder(), withoutCapabilities: ["CONDSTORE", "QRESYNC", "IDLE"])
+    messages: messages, withoutCapabilities: ["CONDSTORE", "QRESYNC", "IDLE"])
   defer { server.stop() }
 
   let result = runCurl([
@@ -180,8 +184,11 @@ import Testing
 
 @Test func deliverAndSentSeedReachIMAP() throws {
   let corpus = try Fixtures.corpusFileNames()
-  let server = try MailServer.start(
-    messages: try emptyFolder(), sent: try folder(withCorpusFiles: Array(corpus.prefix(2))))
+  let messages = try emptyFolder()
+  defer { removeFolder(messages) }
+  let sentMessages = try folder(withCorpusFiles: Array(corpus.prefix(2)))
+  defer { removeFolder(sentMessages) }
+  let server = try MailServer.start(messages: messages, sent: sentMessages)
   defer { server.stop() }
 
   let files = corpus.suffix(3).map { Fixtures.corpusDirectory.appendingPathComponent($0) }
@@ -209,7 +216,9 @@ import Testing
 }
 
 @Test func setPasswordChangesLogin() throws {
-  let server = try MailServer.start(messages: try emptyFolder())
+  let messages = try emptyFolder()
+  defer { removeFolder(messages) }
+  let server = try MailServer.start(messages: messages)
   defer { server.stop() }
 
   try server.setPassword("new-secret")
@@ -269,6 +278,10 @@ private func maildirFiles(_ maildir: URL) throws -> [URL] {
     return try FileManager.default.contentsOfDirectory(atPath: folder.path)
       .map { folder.appendingPathComponent($0) }
   }
+}
+
+private func removeFolder(_ folder: URL) {
+  try? FileManager.default.removeItem(at: folder)
 }
 
 private func emptyFolder() throws -> URL {
