@@ -159,7 +159,9 @@ public final class MailServer: @unchecked Sendable {
 
   /// Adds message files to the INBOX, unchanged, with UIDs in the order given.
   ///
-  /// Works while the server runs; Dovecot assigns the UIDs when it next checks the INBOX.
+  /// Works while the server runs; Dovecot assigns the UIDs when it next checks the INBOX. A
+  /// client in IDLE got `* N EXISTS` about 0.5 s after the call (Dovecot 2.3.19, measured once
+  /// by hand on this project's 2-core test machine).
   /// - Throws: `KithError` with `.configuration` when a file is missing or the script fails.
   public func deliver(_ files: [URL]) throws {
     guard !files.isEmpty else { return }
