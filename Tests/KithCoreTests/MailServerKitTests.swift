@@ -1,4 +1,5 @@
 import Foundation
+import KithCore
 import KithTestSupport
 import Testing
 
@@ -233,6 +234,31 @@ import Testing
     "imaps://127.0.0.1:\(server.imapsPort)/",
   ])
   #expect(oldLogin.status == 67, "curl with the old password: \(oldLogin.output)")
+}
+
+@Test func customUserAndQuotedPassword() throws {
+  let messages = try emptyFolder()
+  defer { removeFolder(messages) }
+  let password = "it's a \"pass\" $word"
+  let server = try MailServer.start(messages: messages, user: "ann", password: password)
+  defer { server.stop() }
+
+  #expect(server.user == "ann")
+  #expect(server.email == "ann@example.test")
+  #expect(server.password == password)
+  let login = runCurl([
+    "--cacert", server.caFile.path, "-u", "ann:\(password)",
+    "imaps://127.0.0.1:\(server.imapsPort)/",
+  ])
+  #expect(login.status == 0, "curl: \(login.output)")
+}
+
+@Test func invalidPasswordFailsStart() throws {
+  let messages = try emptyFolder()
+  defer { removeFolder(messages) }
+  #expect(throws: KithError.self) {
+    _ = try MailServer.start(messages: messages, password: "a:b")
+  }
 }
 
 @Test func environmentParserRemovesShellQuotes() {
