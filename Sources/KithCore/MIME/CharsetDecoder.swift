@@ -1,0 +1,84 @@
+import CGMime
+import Foundation
+
+/// Decodes body text in a declared charset to a Swift string, correcting common mislabels.
+enum CharsetDecoder {
+  /// A decoded text and, when decoding had to guess or replace bytes, a note for the reader.
+  struct Result {
+    var text: String
+    var note: String?
+  }
+
+  /// Decodes `bytes` that a part declares to be in `charset` (nil when it declares none).
+  ///
+  /// ASCII-only text is returned as is. Undeclared or US-ASCII text with 8-bit bytes is read
+  /// as UTF-8 when valid, else as windows-1252. ISO-8859-1 is read as windows-1252, its
+  /// superset, because mail clients label windows-1252 text that way. An unknown charset
+  /// falls back the same way as a missing one. Bytes that cannot be converted become U+FFFD.
+  static func decode(_ bytes: Data, charset: String?) -> Result {
+    if bytes.allSatisfy({ $0 < 0x80 }) && !isWideCharset(charset) {
+      return Result(text: String(decoding: bytes, as: UTF8.self))
+    }
+    let name = charset?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+
+    switch name {
+    case "", "us-ascii", "ascii", "ansi_x3.4-1968", "7bit", "8bit":
+      return decodeGuessing(bytes, declared: charset)
+    case "utf-8", "utf8":
+      return decodeUTF8(bytes)
+    case "iso-8859-1", "iso8859-1", "latin1", "iso_8859-1", "l1":
+      return convert(bytes, from: "windows-1252", declared: name) ?? decodeGuessing(bytes, declared: charset)
+    default:
+      if let result = convert(bytes, from: name, declared: name) { return result }
+      var result = decodeGuessing(bytes, declared: nil)
+      result.note = "Unknown charset \"\(name)\"; the text was read as \(guessedCharset(bytes))."
+      return result
+    }
+  }
+
+  private static func isWideCharset(_ charset: String?) -> Bool {
+    guard let name = charset?.lowercased() else { return false }
+    return name.hasPrefix("utf-16") || name.hasPrefix("utf-32") || name.hasPrefix("ucs-")
+  }
+
+  private static func decodeUTF8(_ bytes: Data) -> Result {
+    if let text = String(validating: bytes, as: UTF8.self) { return Result(text: text) }
+    return Result(
+      text: String(decoding: bytes, as: UTF8.self),
+      note: "The text is not valid UTF-8; invalid bytes are shown as \u{FFFD}.")
+  }
+
+  private static func guessedCharset(_ bytes: Data) -> String {
+    String(validating: bytes, as: UTF8.self) != nil ? "UTF-8" : "windows-1252"
+  }
+
+  private static func decodeGuessing(_ bytes: Data, declared: String?) -> Result {
+    if let text = String(validating: bytes, as: UTF8.self) { return Result(text: text) }
+    if var result = convert(bytes, from: "windows-1252", declared: "windows-1252") {
+      let label = declared.map { "declared as \"\($0)\"" } ?? "without a declared charset"
+      result.note = result.note ?? "8-bit text \(label) was read as windows-1252."
+      return result
+    }
+    return decodeUTF8(bytes)
+  }
+
+  /// Converts with iconv; returns nil when iconv does not know the charset.
+  private static func convert(_ bytes: Data, from charset: String, declared: String) -> Result? {
+    GMimeRuntime.ensureInitialized()
+    var outLength = 0
+    var invalidCount = 0
+    guard !bytes.isEmpty else { return Result(text: "") }
+    let output: UnsafeMutablePointer<CChar>? = bytes.withUnsafeBytes { buffer in
+      let base = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
+      return kith_gmime_convert_to_utf8(charset, base, buffer.count, &outLength, &invalidCount)
+    }
+    guard let output else { return nil }
+    defer { g_free(output) }
+    let text = String(decoding: UnsafeRawBufferPointer(start: output, count: outLength), as: UTF8.self)
+    var result = Result(text: text)
+    if invalidCount > 0 {
+      result.note = "\(invalidCount) bytes invalid in charset \"\(declared)\" are shown as \u{FFFD}."
+    }
+    return result
+  }
+}

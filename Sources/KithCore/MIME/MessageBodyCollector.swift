@@ -1,0 +1,193 @@
+import CGMime
+import Foundation
+
+/// Walks a GMime part tree and collects the body text, the attachments and decoding notes.
+///
+/// The text comes from inline text parts in document order. In multipart/alternative only
+/// one child contributes text: the first with non-empty text/plain, else the first with
+/// HTML, else the first with enriched text. Attached messages add a marked header block
+/// and their own text.
+struct MessageBodyCollector {
+  private(set) var attachments: [AttachmentInfo] = []
+  private(set) var notes: [String] = []
+  private var blocks: [String] = []
+
+  /// The deepest part nesting that is walked. GMime stops its own parse earlier for hostile
+  /// nesting, so this is a second guard for the recursion here.
+  private static let maximumDepth = 100
+
+  /// Non-text types whose content is readable text (delivery and read reports).
+  private static let textLikeTypes: Set<String> = [
+    "message/delivery-status", "message/disposition-notification", "message/feedback-report",
+    "message/global-delivery-status", "message/global-disposition-notification",
+  ]
+
+  /// Protocol parts of signed and encrypted mail that are neither text nor attachments.
+  private static let protocolTypes: Set<String> = [
+    "application/pgp-signature", "application/pgp-encrypted", "application/pkcs7-signature",
+    "application/x-pkcs7-signature",
+  ]
+
+  /// The collected text blocks, separated by empty lines.
+  var bodyText: String {
+    blocks.filter { !$0.isEmpty }.joined(separator: "\n\n")
+  }
+
+  /// Collects text and attachments from `object` and its descendants.
+  mutating func collect(_ object: UnsafeMutablePointer<GMimeObject>, depth: Int, wantsText: Bool) {
+    guard depth <= Self.maximumDepth else {
+      notes.append("The MIME structure is nested too deeply; the innermost parts are not shown.")
+      return
+    }
+    if kith_gmime_is_message_part(object) != 0 {
+      collectMessagePart(object, depth: depth, wantsText: wantsText)
+    } else if kith_gmime_is_multipart(object) != 0 {
+      collectMultipart(object, depth: depth, wantsText: wantsText)
+    } else if kith_gmime_is_part(object) != 0 {
+      collectLeaf(object, wantsText: wantsText)
+    }
+  }
+
+  private mutating func collectMessagePart(
+    _ object: UnsafeMutablePointer<GMimeObject>, depth: Int, wantsText: Bool
+  ) {
+    let part = GMimeRuntime.cast(object, to: GMimeMessagePart.self)
+    let message = g_mime_message_part_get_message(part)
+    let disposition = GMimeRuntime.string(g_mime_object_get_disposition(object))?.lowercased()
+    if disposition == "attachment" {
+      let type = MIMEType(object)
+      let subject = message.flatMap { GMimeRuntime.string(g_mime_message_get_subject($0)) }
+      let name = GMimeRuntime.string(g_mime_object_get_content_disposition_parameter(object, "filename"))
+      let size = message.map { kith_gmime_object_serialized_size(GMimeRuntime.cast($0, to: GMimeObject.self)) } ?? 0
+      attachments.append(AttachmentInfo(filename: name ?? subject, mimeType: type.description, size: size))
+    }
+    guard let message else { return }
+
+    if wantsText { blocks.append(Self.attachedMessageHeader(message)) }
+    if let root = g_mime_message_get_mime_part(message) {
+      collect(root, depth: depth + 1, wantsText: wantsText)
+    }
+  }
+
+  private mutating func collectMultipart(
+    _ object: UnsafeMutablePointer<GMimeObject>, depth: Int, wantsText: Bool
+  ) {
+    let multipart = GMimeRuntime.cast(object, to: GMimeMultipart.self)
+    let children = (0..<g_mime_multipart_get_count(multipart)).compactMap {
+      g_mime_multipart_get_part(multipart, $0)
+    }
+    let subtype = MIMEType(object).subtype
+
+    if kith_gmime_is_multipart_encrypted(object) != 0 {
+      notes.append("The message is encrypted; Kith cannot decrypt it, so its text is not shown.")
+      for child in children { collect(child, depth: depth + 1, wantsText: false) }
+      return
+    }
+
+    var textChild: UnsafeMutablePointer<GMimeObject>? = nil
+    switch subtype {
+    case "alternative":
+      textChild = AlternativeChooser.choose(children)
+    case "signed", "related":
+      // The signed content and the root of related content come first (RFC 1847, RFC 2387).
+      textChild = children.first
+    default:
+      for child in children { collect(child, depth: depth + 1, wantsText: wantsText) }
+      return
+    }
+    for child in children {
+      let isChosen = child == textChild
+      collect(child, depth: depth + 1, wantsText: wantsText && isChosen)
+      // A calendar alternative adds the invitation's details to the chosen text.
+      if wantsText && !isChosen && subtype == "alternative" {
+        appendCalendarSummary(child)
+      }
+    }
+  }
+
+  private mutating func collectLeaf(_ object: UnsafeMutablePointer<GMimeObject>, wantsText: Bool) {
+    let part = GMimeRuntime.cast(object, to: GMimePart.self)
+    let type = MIMEType(object)
+    let disposition = GMimeRuntime.string(g_mime_object_get_disposition(object))?.lowercased()
+    let filename = GMimeRuntime.string(g_mime_part_get_filename(part))
+    let isText = type.type == "text" || Self.textLikeTypes.contains(type.description)
+
+    if Self.protocolTypes.contains(type.description) && filename == nil { return }
+    if disposition == "attachment" || !isText {
+      let size = kith_gmime_part_decoded_size(part)
+      attachments.append(AttachmentInfo(filename: filename, mimeType: type.description, size: size))
+      return
+    }
+    guard wantsText else { return }
+
+    let text = decodedText(part, object: object)
+    switch type.subtype {
+    case "html":
+      blocks.append(HTMLText.text(fromHTML: text))
+    case "enriched", "richtext":
+      blocks.append(EnrichedText.text(fromEnriched: text, isRichtext: type.subtype == "richtext"))
+    case "calendar":
+      blocks.append(CalendarSummary.summary(ofCalendar: text) ?? text)
+    default:
+      blocks.append(Self.plainText(text, object: object))
+    }
+  }
+
+  private mutating func appendCalendarSummary(_ object: UnsafeMutablePointer<GMimeObject>) {
+    guard kith_gmime_is_part(object) != 0, MIMEType(object).description == "text/calendar" else { return }
+    let text = decodedText(GMimeRuntime.cast(object, to: GMimePart.self), object: object)
+    if let summary = CalendarSummary.summary(ofCalendar: text) { blocks.append(summary) }
+  }
+
+  /// Returns the part's content with transfer encoding and charset decoded, line ends as LF.
+  private mutating func decodedText(
+    _ part: UnsafeMutablePointer<GMimePart>, object: UnsafeMutablePointer<GMimeObject>
+  ) -> String {
+    let bytes = GMimeRuntime.takeBytes(kith_gmime_part_decoded_content(part)) ?? Data()
+    let charset = GMimeRuntime.string(g_mime_object_get_content_type_parameter(object, "charset"))
+    let result = CharsetDecoder.decode(bytes, charset: charset)
+    if let note = result.note { notes.append(note) }
+    return result.text.replacingOccurrences(of: "\r\n", with: "\n")
+  }
+
+  private static func plainText(_ text: String, object: UnsafeMutablePointer<GMimeObject>) -> String {
+    let format = GMimeRuntime.string(g_mime_object_get_content_type_parameter(object, "format"))
+    guard format?.lowercased() == "flowed" else { return trimmingTrailingSpace(text) }
+    let delsp = GMimeRuntime.string(g_mime_object_get_content_type_parameter(object, "delsp"))
+    return trimmingTrailingSpace(FlowedText.unwrap(text, deletesSpace: delsp?.lowercased() == "yes"))
+  }
+
+  private static func trimmingTrailingSpace(_ text: String) -> String {
+    var result = text
+    while let last = result.last, last.isWhitespace { result.removeLast() }
+    return result
+  }
+
+  private static func attachedMessageHeader(_ message: UnsafeMutablePointer<GMimeMessage>) -> String {
+    let object = GMimeRuntime.cast(message, to: GMimeObject.self)
+    var lines = ["---------- Attached message ----------"]
+    let from = MessageHeaders.addresses(g_mime_message_get_from(message))
+    if !from.isEmpty { lines.append("From: " + from.map(\.description).joined(separator: ", ")) }
+    if let date = MessageHeaders.header(object, "Date") {
+      lines.append("Date: " + date.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+    if let subject = GMimeRuntime.string(g_mime_message_get_subject(message)) {
+      lines.append("Subject: " + subject)
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// A part's media type and subtype, lower-cased.
+struct MIMEType: CustomStringConvertible {
+  var type: String
+  var subtype: String
+
+  init(_ object: UnsafeMutablePointer<GMimeObject>) {
+    let contentType = g_mime_object_get_content_type(object)
+    type = GMimeRuntime.string(g_mime_content_type_get_media_type(contentType))?.lowercased() ?? "text"
+    subtype = GMimeRuntime.string(g_mime_content_type_get_media_subtype(contentType))?.lowercased() ?? "plain"
+  }
+
+  var description: String { "\(type)/\(subtype)" }
+}

@@ -1,0 +1,87 @@
+import CGMime
+import Foundation
+
+/// Reads the header fields of a parsed GMime message.
+enum MessageHeaders {
+  /// Returns a `ParsedMessage` with every header field filled and the body still empty.
+  static func read(_ message: UnsafeMutablePointer<GMimeMessage>, options: OpaquePointer)
+    -> ParsedMessage
+  {
+    let object = GMimeRuntime.cast(message, to: GMimeObject.self)
+    var parsed = ParsedMessage()
+    parsed.subject = GMimeRuntime.string(g_mime_message_get_subject(message))
+    parsed.from = addresses(g_mime_message_get_from(message))
+    parsed.to = addresses(g_mime_message_get_to(message))
+    parsed.cc = addresses(g_mime_message_get_cc(message))
+    parsed.replyTo = addresses(g_mime_message_get_reply_to(message))
+    parsed.date = date(g_mime_message_get_date(message))
+    parsed.messageID = messageID(g_mime_message_get_message_id(message))
+    parsed.inReplyTo = messageIDs(header(object, "In-Reply-To"), options: options).first
+    parsed.references = messageIDs(header(object, "References"), options: options)
+    return parsed
+  }
+
+  /// Returns the raw (still encoded) value of the first header called `name`.
+  static func header(_ object: UnsafeMutablePointer<GMimeObject>, _ name: String) -> String? {
+    GMimeRuntime.string(g_mime_object_get_header(object, name))
+  }
+
+  /// Converts an address list, with the members of groups in place of the groups.
+  static func addresses(_ list: UnsafeMutablePointer<InternetAddressList>?) -> [Address] {
+    guard let list else { return [] }
+    var result: [Address] = []
+    for index in 0..<internet_address_list_length(list) {
+      guard let address = internet_address_list_get_address(list, index) else { continue }
+      if kith_gmime_is_group(address) != 0 {
+        let group = GMimeRuntime.cast(address, to: InternetAddressGroup.self)
+        result += addresses(internet_address_group_get_members(group))
+        continue
+      }
+      let mailbox = GMimeRuntime.cast(address, to: InternetAddressMailbox.self)
+      let email = GMimeRuntime.string(internet_address_mailbox_get_addr(mailbox)) ?? ""
+      var name = GMimeRuntime.string(internet_address_get_name(address))
+      if name?.isEmpty == true { name = nil }
+      if email.isEmpty && name == nil { continue }
+      result.append(Address(name: name, email: email))
+    }
+    return result
+  }
+
+  /// Converts a GLib date-time, which the message keeps ownership of, to a `Date`.
+  static func date(_ dateTime: OpaquePointer?) -> Date? {
+    guard let dateTime else { return nil }
+    let seconds = g_date_time_to_unix(dateTime)
+    let microseconds = g_date_time_get_microsecond(dateTime)
+    return Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(microseconds) / 1_000_000)
+  }
+
+  /// Returns the message IDs in a References or In-Reply-To value, without angle brackets.
+  /// A value without any angle brackets counts as one bare ID.
+  static func messageIDs(_ value: String?, options: OpaquePointer) -> [String] {
+    guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
+    var result: [String] = []
+    if let references = g_mime_references_parse(options, value) {
+      defer { g_mime_references_free(references) }
+      for index in 0..<g_mime_references_length(references) {
+        if let id = messageID(g_mime_references_get_message_id(references, index)) {
+          result.append(id)
+        }
+      }
+    }
+    if result.isEmpty && !value.contains("<") {
+      if let id = messageID(value) { result.append(id) }
+    }
+    return result
+  }
+
+  private static func messageID(_ pointer: UnsafePointer<CChar>?) -> String? {
+    messageID(GMimeRuntime.string(pointer))
+  }
+
+  private static func messageID(_ value: String?) -> String? {
+    guard var id = value?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+    if id.hasPrefix("<") { id.removeFirst() }
+    if id.hasSuffix(">") { id.removeLast() }
+    return id.isEmpty ? nil : id
+  }
+}

@@ -1,0 +1,75 @@
+import CGMime
+import Foundation
+
+/// Parses raw RFC 5322 messages with GMime into `ParsedMessage` values.
+public enum MessageParser {
+  /// Parses one message.
+  ///
+  /// Never throws: text that cannot be decoded is shown with U+FFFD and a line in `notes`,
+  /// and input that is not a message at all gives an empty result with a note.
+  /// Thread-safe: each call uses its own GMime parser and options.
+  public static func parse(_ raw: Data) -> ParsedMessage {
+    guard !raw.isEmpty else {
+      return ParsedMessage(notes: ["The message is empty."])
+    }
+    return GMimeRuntime.withParserOptions { options in
+      let warnings = ParserWarnings()
+      let context = Unmanaged.passUnretained(warnings).toOpaque()
+      g_mime_parser_options_set_warning_callback(options, ParserWarnings.callback, context)
+
+      let message: UnsafeMutablePointer<GMimeMessage>? = raw.withUnsafeBytes { buffer in
+        kith_gmime_parse_message(buffer.baseAddress, buffer.count, options)
+      }
+      guard let message else {
+        return ParsedMessage(notes: ["GMime found no message in the data."])
+      }
+      defer { g_object_unref(message) }
+
+      var parsed = MessageHeaders.read(message, options: options)
+      var collector = MessageBodyCollector()
+      if let root = g_mime_message_get_mime_part(message) {
+        collector.collect(root, depth: 0, wantsText: true)
+      }
+      parsed.bodyText = collector.bodyText
+      parsed.attachments = collector.attachments
+      parsed.notes = unique(warnings.notes + collector.notes)
+      withExtendedLifetime(warnings) {}
+      return parsed
+    }
+  }
+
+  private static func unique(_ notes: [String]) -> [String] {
+    var seen: Set<String> = []
+    return notes.filter { seen.insert($0).inserted }
+  }
+}
+
+/// Collects GMime parser warnings that change what the reader sees, as notes.
+private final class ParserWarnings {
+  var notes: [String] = []
+
+  static let callback: GMimeParserWarningFunc = { _, code, _, context in
+    guard let context else { return }
+    let warnings = Unmanaged<ParserWarnings>.fromOpaque(context).takeUnretainedValue()
+    if let note = note(for: code) { warnings.notes.append(note) }
+  }
+
+  private static func note(for code: GMimeParserWarning) -> String? {
+    switch code {
+    case GMIME_WARN_MALFORMED_MULTIPART:
+      return "A multipart part contains no parts; its content may be missing."
+    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+      return "A multipart part has no boundary parameter; its content is shown as one part."
+    case GMIME_WARN_TRUNCATED_MESSAGE:
+      return "The message is truncated."
+    case GMIME_CRIT_NESTING_OVERFLOW:
+      return "The MIME structure is nested too deeply; the innermost parts are not shown."
+    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT, GMIME_WARN_MALFORMED_MESSAGE:
+      return "The MIME structure is malformed; some parts may be missing."
+    case GMIME_WARN_INVALID_CONTENT_TYPE:
+      return "A part has an invalid Content-Type and is treated as application/octet-stream."
+    default:
+      return nil
+    }
+  }
+}
