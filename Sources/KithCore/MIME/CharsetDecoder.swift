@@ -29,12 +29,26 @@ enum CharsetDecoder {
     case "iso-8859-1", "iso8859-1", "latin1", "iso_8859-1", "l1":
       return convert(bytes, from: "windows-1252", declared: name) ?? decodeGuessing(bytes, declared: charset)
     default:
-      if let result = convert(bytes, from: name, declared: name) { return result }
+      let source = supersets[name] ?? name
+      if let result = convert(bytes, from: source, declared: name) { return result }
       var result = decodeGuessing(bytes, declared: nil)
       result.note = "Unknown charset \"\(name)\"; the text was read as \(guessedCharset(bytes))."
       return result
     }
   }
+
+  /// Charsets that senders use for text in a larger charset, mapped to that superset, as
+  /// web browsers do (WHATWG Encoding Standard). Also maps Hebrew's "-i" (logical order)
+  /// label, which iconv does not know, to the same characters.
+  private static let supersets: [String: String] = [
+    "gb2312": "GB18030", "gbk": "GB18030", "x-gbk": "GB18030", "euc-cn": "GB18030",
+    "gb_2312-80": "GB18030", "cn-gb": "GB18030",
+    "big5": "BIG5-HKSCS", "x-x-big5": "BIG5-HKSCS",
+    "shift_jis": "CP932", "shift-jis": "CP932", "sjis": "CP932", "x-sjis": "CP932",
+    "euc-kr": "CP949", "ks_c_5601-1987": "CP949", "ks_c_5601": "CP949", "ksc5601": "CP949",
+    "iso-8859-9": "CP1254", "tis-620": "CP874", "iso-8859-11": "CP874",
+    "iso-8859-8-i": "ISO-8859-8", "iso-8859-8-e": "ISO-8859-8", "iso-8859-6-i": "ISO-8859-6",
+  ]
 
   private static func isWideCharset(_ charset: String?) -> Bool {
     guard let name = charset?.lowercased() else { return false }

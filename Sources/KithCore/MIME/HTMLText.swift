@@ -38,12 +38,50 @@ public enum HTMLText {
     var converter = HTMLTextConverter(links: links)
     converter.render(childrenOf: root)
     var text = converter.finish()
+    if text.isEmpty, let title = documentTitle(root) {
+      // A page whose text sits entirely in an unclosed <title> would otherwise show nothing.
+      var layout = TextLayout()
+      layout.appendWords(title)
+      text = layout.finish()
+    }
 
     if !links.targets.isEmpty {
       let list = links.targets.enumerated().map { "[\($0.offset + 1)] \($0.element)" }
       text += (text.isEmpty ? "" : "\n\n") + list.joined(separator: "\n")
     }
     return text
+  }
+
+  /// Returns the text of the first `title` element, found without recursion.
+  private static func documentTitle(_ root: xmlNodePtr) -> String? {
+    var next = root.pointee.children
+    while let node = next {
+      if node.pointee.type == XML_ELEMENT_NODE && HTMLTextConverter.name(of: node) == "title" {
+        var text = ""
+        var child = node.pointee.children
+        while let current = child {
+          text += HTMLTextConverter.content(of: current)
+          child = current.pointee.next
+        }
+        return text
+      }
+      if let child = node.pointee.children {
+        next = child
+        continue
+      }
+      var cursor = node
+      next = nil
+      while next == nil {
+        if let sibling = cursor.pointee.next {
+          next = sibling
+        } else if let parent = cursor.pointee.parent, parent != root {
+          cursor = parent
+        } else {
+          return nil
+        }
+      }
+    }
+    return nil
   }
 }
 

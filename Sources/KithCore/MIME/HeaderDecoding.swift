@@ -19,8 +19,10 @@ public enum HeaderDecoding {
   /// Decodes RFC 2047 encoded words in unstructured text such as a Subject, and raw 8-bit
   /// bytes as UTF-8 or else windows-1252.
   public static func decodeText(_ value: String) -> String {
-    GMimeRuntime.withParserOptions { options in
-      GMimeRuntime.takeString(g_mime_utils_header_decode_text(options, value)) ?? value
+    let unfolded = Array(value.utf8).filter { $0 != 0x0D && $0 != 0x0A }
+    let repaired = EncodedWordRepair.repair(unfolded).map { CChar(bitPattern: $0) } + [0]
+    return GMimeRuntime.withParserOptions { options in
+      GMimeRuntime.takeString(g_mime_utils_header_decode_text(options, repaired)) ?? value
     }
   }
 

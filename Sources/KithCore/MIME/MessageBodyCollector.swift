@@ -84,13 +84,22 @@ struct MessageBodyCollector {
       return
     }
 
+    if children.isEmpty {
+      // GMime keeps the content of a multipart without a usable boundary as its prologue.
+      let prologue = GMimeRuntime.string(g_mime_multipart_get_prologue(multipart)) ?? ""
+      if wantsText { blocks.append(Self.trimmingTrailingSpace(prologue.replacingOccurrences(of: "\r\n", with: "\n"))) }
+      return
+    }
+
     var textChild: UnsafeMutablePointer<GMimeObject>? = nil
     switch subtype {
     case "alternative":
       textChild = AlternativeChooser.choose(children)
-    case "signed", "related":
-      // The signed content and the root of related content come first (RFC 1847, RFC 2387).
+    case "signed":
+      // The signed content comes first and the signature second (RFC 1847).
       textChild = children.first
+    case "related":
+      textChild = Self.relatedRoot(object, children)
     default:
       for child in children { collect(child, depth: depth + 1, wantsText: wantsText) }
       return
@@ -103,6 +112,27 @@ struct MessageBodyCollector {
         appendCalendarSummary(child)
       }
     }
+  }
+
+  /// Returns the root of a multipart/related: the child named by the `start` parameter,
+  /// else the first child of the declared `type` when the first child is not text (MHTML
+  /// files put images first), else the first child (RFC 2387).
+  private static func relatedRoot(
+    _ object: UnsafeMutablePointer<GMimeObject>, _ children: [UnsafeMutablePointer<GMimeObject>]
+  ) -> UnsafeMutablePointer<GMimeObject>? {
+    if let start = GMimeRuntime.string(g_mime_object_get_content_type_parameter(object, "start")) {
+      let id = start.trimmingCharacters(in: CharacterSet(charactersIn: "<> "))
+      if let root = children.first(where: { GMimeRuntime.string(g_mime_object_get_content_id($0)) == id }) {
+        return root
+      }
+    }
+    if let first = children.first, MIMEType(first).type != "text", kith_gmime_is_multipart(first) == 0,
+      let type = GMimeRuntime.string(g_mime_object_get_content_type_parameter(object, "type"))?.lowercased(),
+      let root = children.first(where: { MIMEType($0).description == type })
+    {
+      return root
+    }
+    return children.first
   }
 
   private mutating func collectLeaf(_ object: UnsafeMutablePointer<GMimeObject>, wantsText: Bool) {

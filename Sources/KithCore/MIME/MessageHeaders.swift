@@ -9,16 +9,63 @@ enum MessageHeaders {
   {
     let object = GMimeRuntime.cast(message, to: GMimeObject.self)
     var parsed = ParsedMessage()
-    parsed.subject = GMimeRuntime.string(g_mime_message_get_subject(message))
-    parsed.from = addresses(g_mime_message_get_from(message))
-    parsed.to = addresses(g_mime_message_get_to(message))
-    parsed.cc = addresses(g_mime_message_get_cc(message))
-    parsed.replyTo = addresses(g_mime_message_get_reply_to(message))
+    parsed.subject = subject(message, options: options)
+    parsed.from = addresses(object, "From", options: options) { g_mime_message_get_from(message) }
+    parsed.to = addresses(object, "To", options: options) { g_mime_message_get_to(message) }
+    parsed.cc = addresses(object, "Cc", options: options) { g_mime_message_get_cc(message) }
+    parsed.replyTo = addresses(object, "Reply-To", options: options) {
+      g_mime_message_get_reply_to(message)
+    }
     parsed.date = date(g_mime_message_get_date(message))
     parsed.messageID = messageID(g_mime_message_get_message_id(message))
     parsed.inReplyTo = messageIDs(header(object, "In-Reply-To"), options: options).first
     parsed.references = messageIDs(header(object, "References"), options: options)
     return parsed
+  }
+
+  /// Returns the decoded Subject with line folding, tabs and runs of spaces turned into one
+  /// space, or nil when there is no Subject header.
+  static func subject(_ message: UnsafeMutablePointer<GMimeMessage>, options: OpaquePointer) -> String? {
+    let object = GMimeRuntime.cast(message, to: GMimeObject.self)
+    var decoded = GMimeRuntime.string(g_mime_message_get_subject(message))
+    if let raw = repairedRawHeader(object, "Subject") {
+      decoded = raw.withUnsafeBufferPointer { buffer in
+        GMimeRuntime.takeString(g_mime_utils_header_decode_text(options, buffer.baseAddress))
+      }
+    }
+    guard let decoded else { return nil }
+    return decoded.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" })
+      .joined(separator: " ")
+  }
+
+  /// Returns the addresses of the header `name`. GMime's own list comes from `parsedList`,
+  /// unless the header has runs of encoded words that GMime would decode wrongly.
+  private static func addresses(
+    _ object: UnsafeMutablePointer<GMimeObject>, _ name: String, options: OpaquePointer,
+    parsedList: () -> UnsafeMutablePointer<InternetAddressList>?
+  ) -> [Address] {
+    guard let raw = repairedRawHeader(object, name) else { return addresses(parsedList()) }
+    let list = raw.withUnsafeBufferPointer { internet_address_list_parse(options, $0.baseAddress) }
+    defer { if let list { g_object_unref(list) } }
+    return addresses(list)
+  }
+
+  /// Returns the raw value of header `name`, NUL-terminated, with its encoded words repaired
+  /// by `EncodedWordRepair` and line breaks removed, or nil when the header is missing or needs no repair.
+  private static func repairedRawHeader(_ object: UnsafeMutablePointer<GMimeObject>, _ name: String)
+    -> [CChar]?
+  {
+    guard let list = g_mime_object_get_header_list(object),
+      let header = g_mime_header_list_get_header(list, name),
+      let raw = g_mime_header_get_raw_value(header)
+    else { return nil }
+    // Unfolding removes the line breaks of folded lines (RFC 5322, section 2.2.3).
+    let bytes = Array(UnsafeRawBufferPointer(start: raw, count: strlen(raw))).filter {
+      $0 != 0x0D && $0 != 0x0A
+    }
+    let repaired = EncodedWordRepair.repair(bytes)
+    guard repaired != bytes else { return nil }
+    return repaired.map { CChar(bitPattern: $0) } + [0]
   }
 
   /// Returns the raw (still encoded) value of the first header called `name`.

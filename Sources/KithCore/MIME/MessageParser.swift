@@ -17,11 +17,14 @@ public enum MessageParser {
       let context = Unmanaged.passUnretained(warnings).toOpaque()
       g_mime_parser_options_set_warning_callback(options, ParserWarnings.callback, context)
 
-      let message: UnsafeMutablePointer<GMimeMessage>? = raw.withUnsafeBytes { buffer in
-        kith_gmime_parse_message(buffer.baseAddress, buffer.count, options)
-      }
+      let input = RawMessageRepair.endingHeadersAtBlankLine(raw)
+      let message = parseMessage(input, options: options)
+        ?? parseMessage(RawMessageRepair.withoutLeadingJunk(input), options: options)
       guard let message else {
-        return ParsedMessage(notes: ["GMime found no message in the data."])
+        let text = CharsetDecoder.decode(raw, charset: nil).text
+        return ParsedMessage(
+          bodyText: text.trimmingCharacters(in: .whitespacesAndNewlines),
+          notes: ["The data has no message header; it is shown as plain text."])
       }
       defer { g_object_unref(message) }
 
@@ -35,6 +38,15 @@ public enum MessageParser {
       parsed.notes = unique(warnings.notes + collector.notes)
       withExtendedLifetime(warnings) {}
       return parsed
+    }
+  }
+
+  private static func parseMessage(_ raw: Data, options: OpaquePointer)
+    -> UnsafeMutablePointer<GMimeMessage>?
+  {
+    guard !raw.isEmpty else { return nil }
+    return raw.withUnsafeBytes { buffer in
+      kith_gmime_parse_message(buffer.baseAddress, buffer.count, options)
     }
   }
 
@@ -59,7 +71,7 @@ private final class ParserWarnings {
     case GMIME_WARN_MALFORMED_MULTIPART:
       return "A multipart part contains no parts; its content may be missing."
     case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
-      return "A multipart part has no boundary parameter; its content is shown as one part."
+      return "A multipart part has no boundary parameter; its content is shown as plain text."
     case GMIME_WARN_TRUNCATED_MESSAGE:
       return "The message is truncated."
     case GMIME_CRIT_NESTING_OVERFLOW:
