@@ -30,7 +30,7 @@ public enum HeaderDecoding {
   /// or returns nil when GMime cannot read it.
   public static func date(_ value: String) -> Date? {
     GMimeRuntime.ensureInitialized()
-    guard let dateTime = g_mime_utils_header_decode_date(value) else { return nil }
+    guard let dateTime = g_mime_utils_header_decode_date(DateHeaderRepair.repair(value)) else { return nil }
     defer { g_date_time_unref(dateTime) }
     return MessageHeaders.date(dateTime)
   }

@@ -16,11 +16,20 @@ enum MessageHeaders {
     parsed.replyTo = addresses(object, "Reply-To", options: options) {
       g_mime_message_get_reply_to(message)
     }
-    parsed.date = date(g_mime_message_get_date(message))
+    parsed.date = repairedDate(object) ?? date(g_mime_message_get_date(message))
     parsed.messageID = messageID(g_mime_message_get_message_id(message))
     parsed.inReplyTo = messageIDs(header(object, "In-Reply-To"), options: options).first
     parsed.references = messageIDs(header(object, "References"), options: options)
     return parsed
+  }
+
+  /// Returns the Date header parsed after `DateHeaderRepair`, or nil when the repair changes
+  /// nothing (GMime's own result then stands) or the header is missing.
+  private static func repairedDate(_ object: UnsafeMutablePointer<GMimeObject>) -> Date? {
+    guard let value = header(object, "Date") else { return nil }
+    let repaired = DateHeaderRepair.repair(value)
+    guard repaired != value else { return nil }
+    return HeaderDecoding.date(repaired)
   }
 
   /// Returns the decoded Subject with line folding, tabs and runs of spaces turned into one
