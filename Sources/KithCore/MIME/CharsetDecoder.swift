@@ -9,6 +9,17 @@ enum CharsetDecoder {
     var note: String?
   }
 
+  /// Returns the charset that an HTML document declares in a `meta` element within its first
+  /// 2048 bytes, or nil.
+  static func charsetDeclaredInHTML(_ bytes: Data) -> String? {
+    let head = String(decoding: bytes.prefix(2048), as: UTF8.self).lowercased()
+    guard let range = head.range(of: "charset=") else { return nil }
+    let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-_:.")
+    let value = head[range.upperBound...].drop(while: { $0 == "\"" || $0 == "'" || $0 == " " })
+      .prefix(while: { allowed.contains($0) })
+    return value.isEmpty ? nil : String(value)
+  }
+
   /// Decodes `bytes` that a part declares to be in `charset` (nil when it declares none).
   ///
   /// ASCII-only text is returned as is. Undeclared or US-ASCII text with 8-bit bytes is read
@@ -16,7 +27,9 @@ enum CharsetDecoder {
   /// superset, because mail clients label windows-1252 text that way. An unknown charset
   /// falls back the same way as a missing one. Bytes that cannot be converted become U+FFFD.
   static func decode(_ bytes: Data, charset: String?) -> Result {
-    if bytes.allSatisfy({ $0 < 0x80 }) && !isWideCharset(charset) {
+    // ISO-2022 charsets are 7-bit and switch character sets with ESC sequences, and UTF-16
+    // has NUL bytes, so only plain ASCII without either may skip conversion.
+    if bytes.allSatisfy({ $0 < 0x80 && $0 != 0x1B && $0 != 0 }) && !isSevenBitEncoding(charset) {
       return Result(text: String(decoding: bytes, as: UTF8.self))
     }
     let name = charset?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
@@ -30,7 +43,14 @@ enum CharsetDecoder {
       return convert(bytes, from: "windows-1252", declared: name) ?? decodeGuessing(bytes, declared: charset)
     default:
       let source = supersets[name] ?? name
-      if let result = convert(bytes, from: source, declared: name) { return result }
+      if var result = convert(bytes, from: source, declared: name)
+        ?? (name.hasPrefix("x-") ? convert(bytes, from: String(name.dropFirst(2)), declared: name) : nil)
+      {
+        if result.note != nil, let repaired = undoDoubleEncoding(bytes, charset: source) {
+          result = repaired
+        }
+        return result
+      }
       var result = decodeGuessing(bytes, declared: nil)
       result.note = "Unknown charset \"\(name)\"; the text was read as \(guessedCharset(bytes))."
       return result
@@ -47,12 +67,30 @@ enum CharsetDecoder {
     "shift_jis": "CP932", "shift-jis": "CP932", "sjis": "CP932", "x-sjis": "CP932",
     "euc-kr": "CP949", "ks_c_5601-1987": "CP949", "ks_c_5601": "CP949", "ksc5601": "CP949",
     "iso-8859-9": "CP1254", "tis-620": "CP874", "iso-8859-11": "CP874",
+    "x-mac-cyrillic": "MAC-CYRILLIC", "x-mac-roman": "MACINTOSH", "x-mac-ce": "MAC-CENTRALEUROPE",
     "iso-8859-8-i": "ISO-8859-8", "iso-8859-8-e": "ISO-8859-8", "iso-8859-6-i": "ISO-8859-6",
   ]
 
-  private static func isWideCharset(_ charset: String?) -> Bool {
+  /// Whether ASCII-only bytes in the charset may still encode other characters.
+  private static func isSevenBitEncoding(_ charset: String?) -> Bool {
     guard let name = charset?.lowercased() else { return false }
-    return name.hasPrefix("utf-16") || name.hasPrefix("utf-32") || name.hasPrefix("ucs-")
+    return name.hasPrefix("utf-7") || name.hasPrefix("hz")
+  }
+
+  /// Returns a better reading of `bytes`, which are invalid in `charset`, when they are valid
+  /// UTF-8: the text in `charset` when the UTF-8 encodes text in `charset` that was read as
+  /// ISO-8859-1 (a fault of some mail gateways), else the UTF-8 text. Returns nil when the
+  /// bytes are not valid UTF-8.
+  private static func undoDoubleEncoding(_ bytes: Data, charset: String) -> Result? {
+    guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+    if text.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) {
+      let original = Data(text.unicodeScalars.map { UInt8($0.value) })
+      if var result = convert(original, from: charset, declared: charset), result.note == nil {
+        result.note = "The text was encoded twice (\(charset) read as ISO-8859-1, then UTF-8); the second encoding was removed."
+        return result
+      }
+    }
+    return Result(text: text, note: "The text is valid UTF-8 although \"\(charset)\" is declared; it was read as UTF-8.")
   }
 
   private static func decodeUTF8(_ bytes: Data) -> Result {

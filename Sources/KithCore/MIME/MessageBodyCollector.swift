@@ -174,7 +174,10 @@ struct MessageBodyCollector {
     _ part: UnsafeMutablePointer<GMimePart>, object: UnsafeMutablePointer<GMimeObject>
   ) -> String {
     let bytes = GMimeRuntime.takeBytes(kith_gmime_part_decoded_content(part)) ?? Data()
-    let charset = GMimeRuntime.string(g_mime_object_get_content_type_parameter(object, "charset"))
+    var charset = GMimeRuntime.string(g_mime_object_get_content_type_parameter(object, "charset"))
+    if charset == nil && MIMEType(object).subtype == "html" {
+      charset = CharsetDecoder.charsetDeclaredInHTML(bytes)
+    }
     let result = CharsetDecoder.decode(bytes, charset: charset)
     if let note = result.note { notes.append(note) }
     return result.text.replacingOccurrences(of: "\r\n", with: "\n")
