@@ -17,9 +17,11 @@ enum MessageHeaders {
       g_mime_message_get_reply_to(message)
     }
     parsed.date = repairedDate(object) ?? date(g_mime_message_get_date(message))
-    parsed.messageID = messageID(g_mime_message_get_message_id(message))
+    parsed.messageID = bracketedID(header(object, "Message-ID"))
+      ?? messageID(g_mime_message_get_message_id(message))
     parsed.inReplyTo = messageIDs(header(object, "In-Reply-To"), options: options).first
-    parsed.references = messageIDs(header(object, "References"), options: options)
+    // Some mailers write References twice; the IDs of all copies count, in order.
+    parsed.references = allHeaders(object, "References").flatMap { messageIDs($0, options: options) }
     return parsed
   }
 
@@ -82,6 +84,21 @@ enum MessageHeaders {
     GMimeRuntime.string(g_mime_object_get_header(object, name))
   }
 
+  /// Returns the values of every header called `name`, in order.
+  static func allHeaders(_ object: UnsafeMutablePointer<GMimeObject>, _ name: String) -> [String] {
+    guard let list = g_mime_object_get_header_list(object) else { return [] }
+    var values: [String] = []
+    for index in 0..<g_mime_header_list_get_count(list) {
+      guard let header = g_mime_header_list_get_header_at(list, index),
+        let headerName = GMimeRuntime.string(g_mime_header_get_name(header)),
+        headerName.caseInsensitiveCompare(name) == .orderedSame,
+        let value = GMimeRuntime.string(g_mime_header_get_value(header))
+      else { continue }
+      values.append(value)
+    }
+    return values
+  }
+
   /// Converts an address list, with the members of groups in place of the groups.
   static func addresses(_ list: UnsafeMutablePointer<InternetAddressList>?) -> [Address] {
     guard let list else { return [] }
@@ -128,6 +145,16 @@ enum MessageHeaders {
       if let id = messageID(value) { result.append(id) }
     }
     return result
+  }
+
+  /// Returns the text between the first "<" and the next ">", because GMime 3.2.13 cuts an
+  /// ID with several "@" signs at the second one.
+  private static func bracketedID(_ value: String?) -> String? {
+    guard let value, let open = value.firstIndex(of: "<"),
+      let close = value[open...].firstIndex(of: ">")
+    else { return nil }
+    let id = value[value.index(after: open)..<close].filter { !$0.isWhitespace }
+    return id.isEmpty ? nil : String(id)
   }
 
   private static func messageID(_ pointer: UnsafePointer<CChar>?) -> String? {
