@@ -78,6 +78,17 @@ static inline size_t kith_gmime_object_serialized_size(GMimeObject *object) {
   return written;
 }
 
+// Writes the object (headers and content) into a new byte array. The caller frees the
+// array with g_byte_array_free(array, TRUE).
+static inline GByteArray *kith_gmime_object_bytes(GMimeObject *object) {
+  GByteArray *array = g_byte_array_new();
+  GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(array);
+  g_mime_stream_mem_set_owner((GMimeStreamMem *) stream, FALSE);
+  g_mime_object_write_to_stream(object, NULL, stream);
+  g_object_unref(stream);
+  return array;
+}
+
 // Converts text/enriched (or text/richtext when `richtext` is nonzero) to HTML with GMime's
 // enriched filter. The caller frees the array with g_byte_array_free(array, TRUE).
 static inline GByteArray *kith_gmime_enriched_to_html(const char *text, size_t length, int richtext) {

@@ -46,7 +46,7 @@ enum CharsetDecoder {
       if var result = convert(bytes, from: source, declared: name)
         ?? (name.hasPrefix("x-") ? convert(bytes, from: String(name.dropFirst(2)), declared: name) : nil)
       {
-        if result.note != nil, let repaired = undoDoubleEncoding(bytes, charset: source) {
+        if result.note != nil, let repaired = undoDoubleEncoding(bytes, charset: source, declared: name) {
           result = repaired
         }
         return result
@@ -81,16 +81,16 @@ enum CharsetDecoder {
   /// UTF-8: the text in `charset` when the UTF-8 encodes text in `charset` that was read as
   /// ISO-8859-1 (a fault of some mail gateways), else the UTF-8 text. Returns nil when the
   /// bytes are not valid UTF-8.
-  private static func undoDoubleEncoding(_ bytes: Data, charset: String) -> Result? {
+  private static func undoDoubleEncoding(_ bytes: Data, charset: String, declared: String) -> Result? {
     guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
     if text.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) {
       let original = Data(text.unicodeScalars.map { UInt8($0.value) })
       if var result = convert(original, from: charset, declared: charset), result.note == nil {
-        result.note = "The text was encoded twice (\(charset) read as ISO-8859-1, then UTF-8); the second encoding was removed."
+        result.note = "The text was encoded twice (\(declared) read as ISO-8859-1, then UTF-8); the second encoding was removed."
         return result
       }
     }
-    return Result(text: text, note: "The text is valid UTF-8 although \"\(charset)\" is declared; it was read as UTF-8.")
+    return Result(text: text, note: "The text is valid UTF-8 although \"\(declared)\" is declared; it was read as UTF-8.")
   }
 
   private static func decodeUTF8(_ bytes: Data) -> Result {

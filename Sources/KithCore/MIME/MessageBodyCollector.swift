@@ -11,6 +11,11 @@ struct MessageBodyCollector {
   private(set) var attachments: [AttachmentInfo] = []
   private(set) var notes: [String] = []
   private var blocks: [String] = []
+  /// How many encoded attached messages enclose the message being collected.
+  let encodedMessageDepth: Int
+
+  /// The deepest nesting of encoded attached messages that is parsed.
+  private static let maximumEncodedMessageDepth = 8
 
   /// The deepest part nesting that is walked. GMime stops its own parse earlier for hostile
   /// nesting, so this is a second guard for the recursion here.
@@ -28,9 +33,26 @@ struct MessageBodyCollector {
     "application/x-pkcs7-signature",
   ]
 
-  /// The collected text blocks, separated by empty lines.
+  init(encodedMessageDepth: Int = 0) {
+    self.encodedMessageDepth = encodedMessageDepth
+  }
+
+  /// The collected text blocks without leading empty lines, separated by empty lines.
   var bodyText: String {
-    blocks.filter { !$0.isEmpty }.joined(separator: "\n\n")
+    blocks.map(Self.droppingLeadingEmptyLines).filter { !$0.isEmpty }.joined(separator: "\n\n")
+  }
+
+  private static func droppingLeadingEmptyLines(_ text: String) -> String {
+    var lineStart = text.startIndex
+    for index in text.indices {
+      let character = text[index]
+      if character == "\n" {
+        lineStart = text.index(after: index)
+      } else if !character.isWhitespace {
+        break
+      }
+    }
+    return String(text[lineStart...])
   }
 
   /// Collects text and attachments from `object` and its descendants.
@@ -67,6 +89,25 @@ struct MessageBodyCollector {
     if let root = g_mime_message_get_mime_part(message) {
       collect(root, depth: depth + 1, wantsText: wantsText)
     }
+  }
+
+  /// Collects an attached message that GMime left as a plain part because its content is
+  /// base64 or quoted-printable encoded, which RFC 2046 forbids but some mailers send.
+  private mutating func collectEncodedMessage(_ part: UnsafeMutablePointer<GMimePart>, wantsText: Bool) {
+    guard let decoded = GMimeRuntime.takeBytes(kith_gmime_part_decoded_content(part)), !decoded.isEmpty else {
+      return
+    }
+    guard encodedMessageDepth < Self.maximumEncodedMessageDepth else {
+      notes.append("Attached messages are nested too deeply; the innermost are not shown.")
+      return
+    }
+    let inner = MessageParser.parse(decoded, encodedMessageDepth: encodedMessageDepth + 1)
+    if wantsText {
+      blocks.append(Self.attachedMessageHeader(inner))
+      blocks.append(inner.bodyText)
+    }
+    attachments += inner.attachments
+    notes += inner.notes
   }
 
   private mutating func collectMultipart(
@@ -143,6 +184,14 @@ struct MessageBodyCollector {
     let isText = type.type == "text" || Self.textLikeTypes.contains(type.description)
 
     if Self.protocolTypes.contains(type.description) && filename == nil { return }
+    if type.type == "message" && (type.subtype == "rfc822" || type.subtype == "global") {
+      if disposition == "attachment" {
+        let size = kith_gmime_part_decoded_size(part)
+        attachments.append(AttachmentInfo(filename: filename, mimeType: type.description, size: size))
+      }
+      collectEncodedMessage(part, wantsText: wantsText)
+      return
+    }
     if disposition == "attachment" || !isText {
       let size = kith_gmime_part_decoded_size(part)
       attachments.append(AttachmentInfo(filename: filename, mimeType: type.description, size: size))
@@ -194,6 +243,13 @@ struct MessageBodyCollector {
     var result = text
     while let last = result.last, last.isWhitespace { result.removeLast() }
     return result
+  }
+
+  private static func attachedMessageHeader(_ message: ParsedMessage) -> String {
+    var lines = ["---------- Attached message ----------"]
+    if !message.from.isEmpty { lines.append("From: " + message.from.map(\.description).joined(separator: ", ")) }
+    if let subject = message.subject { lines.append("Subject: " + subject) }
+    return lines.joined(separator: "\n")
   }
 
   private static func attachedMessageHeader(_ message: UnsafeMutablePointer<GMimeMessage>) -> String {

@@ -9,6 +9,12 @@ public enum MessageParser {
   /// and input that is not a message at all gives an empty result with a note.
   /// Thread-safe: each call uses its own GMime parser and options.
   public static func parse(_ raw: Data) -> ParsedMessage {
+    parse(raw, encodedMessageDepth: 0)
+  }
+
+  /// Parses one message that is `encodedMessageDepth` levels deep inside encoded attached
+  /// messages.
+  static func parse(_ raw: Data, encodedMessageDepth: Int) -> ParsedMessage {
     guard !raw.isEmpty else {
       return ParsedMessage(notes: ["The message is empty."])
     }
@@ -29,7 +35,7 @@ public enum MessageParser {
       defer { g_object_unref(message) }
 
       var parsed = MessageHeaders.read(message, options: options)
-      var collector = MessageBodyCollector()
+      var collector = MessageBodyCollector(encodedMessageDepth: encodedMessageDepth)
       if let root = g_mime_message_get_mime_part(message) {
         collector.collect(root, depth: 0, wantsText: true)
       }

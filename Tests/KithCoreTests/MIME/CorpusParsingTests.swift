@@ -9,6 +9,14 @@ import Testing
 @Suite struct CorpusParsingTests {
   static let fileNames: [String] = (try? Fixtures.corpusFileNames()) ?? []
 
+  /// Corpus messages without any text to show, each checked by reading the file: no body,
+  /// only attachments, empty text parts, or encrypted or truncated content.
+  static let emptyBodies: Set<String> = [
+    "028", "032", "033", "039", "040", "043", "044", "056", "060", "061", "103", "106", "119",
+    "120", "125", "128", "130", "131", "134", "139", "140", "141", "158", "170", "172", "188",
+    "189", "190", "193", "194",
+  ]
+
   @Test func corpusIsPresent() {
     #expect(Self.fileNames.count >= 200)
   }
@@ -22,11 +30,9 @@ import Testing
     if let subject = message.subject { #expect(!subject.contains("\0"), "subject of \(name)") }
     for address in message.from { #expect(!address.email.isEmpty || address.name != nil, "From of \(name)") }
     #expect(!message.bodyText.hasSuffix("\n"), "body of \(name) ends in a line feed")
-    if message.bodyText.isEmpty {
-      #expect(
-        !message.attachments.isEmpty || !message.notes.isEmpty || raw.count < 2000,
-        "\(name) has no text, no attachments and no note")
-    }
+    let isEmptyExpected = Self.emptyBodies.contains(String(name.prefix(3)))
+    #expect(message.bodyText.isEmpty == isEmptyExpected, "body of \(name)")
+    #expect(!message.bodyText.hasPrefix("\n"), "body of \(name) starts with a line feed")
     let rendered = MessageRenderer.render(message, timeZone: TimeZone(identifier: "UTC")!)
     #expect(rendered.hasPrefix("From: "))
 
