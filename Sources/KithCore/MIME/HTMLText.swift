@@ -16,6 +16,9 @@ public enum HTMLText {
   /// targets are listed after the text. Scripts, styles and the head are dropped.
   /// The tree is walked without recursion, so deeply nested HTML cannot exhaust the stack.
   /// Thread-safe.
+  ///
+  /// NOTE: libxml2 2.9 stops parsing at elements nested more than 256 deep, so text inside
+  /// and after such nesting is dropped.
   public static func text(fromHTML html: String) -> String {
     _ = parserInitialized
     kith_libxml2_silence_errors()

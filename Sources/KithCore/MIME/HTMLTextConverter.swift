@@ -92,7 +92,9 @@ struct HTMLTextConverter {
 
   private mutating func enterElement(_ node: xmlNodePtr, name: String) -> Step {
     if Self.hiddenElements.contains(name) { return .skip }
-    if Self.paragraphBlocks.contains(name) {
+    if Self.isNestedList(name, lists) {
+      layout.endBlock(blank: false)
+    } else if Self.paragraphBlocks.contains(name) {
       layout.endBlock(blank: true)
     } else if Self.lineBlocks.contains(name) {
       layout.endBlock(blank: false)
@@ -140,12 +142,19 @@ struct HTMLTextConverter {
     switch name {
     case "ul", "ol", "menu":
       if let level = lists.popLast() {
+        if !lists.isEmpty {
+          layout.endBlock(blank: false)
+          layout.indent = level.itemIndent
+          layout.continuationIndent = level.itemIndent
+          layout.pendingBullet = nil
+          return
+        }
         layout.indent = level.itemIndent
         layout.continuationIndent = level.itemIndent
         layout.pendingBullet = nil
       }
     case "blockquote":
-      layout.endBlock(blank: true)
+      layout.endBlock(blank: false)
       layout.quoteDepth = max(0, layout.quoteDepth - 1)
     case "pre":
       preformattedDepth = max(0, preformattedDepth - 1)
@@ -160,6 +169,10 @@ struct HTMLTextConverter {
     } else if Self.lineBlocks.contains(name) {
       layout.endBlock(blank: false)
     }
+  }
+
+  private static func isNestedList(_ name: String, _ lists: [ListLevel]) -> Bool {
+    !lists.isEmpty && (name == "ul" || name == "ol" || name == "menu")
   }
 
   private mutating func startListItem() {

@@ -6,6 +6,9 @@ struct TextLayout {
   private var hasCurrentLine = false
   private var hasPendingSpace = false
   private var hasPendingBlankLine = false
+  /// The smallest quote depth since the empty line was requested, which decides its prefix,
+  /// so that the line between a paragraph and a quote is not itself quoted.
+  private var pendingBlankLineDepth = 0
 
   /// The number of enclosing block quotes; each adds "> " before a line.
   var quoteDepth = 0
@@ -66,7 +69,10 @@ struct TextLayout {
   mutating func endBlock(blank: Bool) {
     if hasCurrentLine { finishLine() }
     hasPendingSpace = false
-    if blank { hasPendingBlankLine = true }
+    if blank {
+      pendingBlankLineDepth = hasPendingBlankLine ? min(pendingBlankLineDepth, quoteDepth) : quoteDepth
+      hasPendingBlankLine = true
+    }
   }
 
   /// Returns the text: trailing spaces removed, runs of empty lines collapsed to one, and no
@@ -90,7 +96,7 @@ struct TextLayout {
 
   private mutating func startLine() {
     if hasPendingBlankLine && !lines.isEmpty {
-      lines.append(quotePrefix)
+      lines.append(String(repeating: "> ", count: min(pendingBlankLineDepth, quoteDepth)))
     }
     hasPendingBlankLine = false
     current = quotePrefix + indent
