@@ -71,16 +71,16 @@ enum CharsetDecoder {
     "iso-8859-8-i": "ISO-8859-8", "iso-8859-8-e": "ISO-8859-8", "iso-8859-6-i": "ISO-8859-6",
   ]
 
-  /// Whether ASCII-only bytes in the charset may still encode other characters.
+  /// Returns whether ASCII-only bytes in the charset may still encode other characters.
   private static func isSevenBitEncoding(_ charset: String?) -> Bool {
     guard let name = charset?.lowercased() else { return false }
     return name.hasPrefix("utf-7") || name.hasPrefix("hz")
   }
 
-  /// Returns a better reading of `bytes`, which are invalid in `charset`, when they are valid
-  /// UTF-8: the text in `charset` when the UTF-8 encodes text in `charset` that was read as
-  /// ISO-8859-1 (a fault of some mail gateways), else the UTF-8 text. Returns nil when the
-  /// bytes are not valid UTF-8.
+  /// Returns another reading of `bytes`, which are invalid in `charset`, or nil when they are
+  /// not valid UTF-8 either. Some mail gateways read text in `charset` as ISO-8859-1 and
+  /// encode it again as UTF-8. Such bytes give the text in `charset`, and other UTF-8 bytes
+  /// give the UTF-8 text.
   private static func undoDoubleEncoding(_ bytes: Data, charset: String, declared: String) -> Result? {
     guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
     if text.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) {

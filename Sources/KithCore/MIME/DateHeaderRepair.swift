@@ -41,7 +41,7 @@ enum DateHeaderRepair {
     return (String(time), String(token[sign...]))
   }
 
-  /// Whether the token is a numeric zone with three digits, such as "-600".
+  /// Returns whether the token is a numeric zone with three digits, such as "-600".
   private static func isShortZone(_ token: String) -> Bool {
     guard let first = token.first, first == "+" || first == "-" else { return false }
     let digits = token.dropFirst()

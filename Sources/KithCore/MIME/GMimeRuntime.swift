@@ -3,8 +3,8 @@ import Foundation
 
 /// The process-wide GMime setup and helpers for moving values between GMime and Swift.
 enum GMimeRuntime {
-  /// Runs g_mime_init exactly once. Swift initializes global constants lazily and atomically,
-  /// so any thread may touch this first.
+  /// The result of running g_mime_init once. Swift initializes static constants lazily and
+  /// atomically (with swift_once), so the first access from any thread runs it.
   private static let initialized: Bool = {
     g_mime_init()
     return true

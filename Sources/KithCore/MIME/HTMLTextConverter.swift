@@ -127,8 +127,6 @@ struct HTMLTextConverter {
         layout.endBlock(blank: true)
         return .skip
       }
-    case "td", "th":
-      break
     default:
       break
     }
@@ -201,10 +199,10 @@ struct HTMLTextConverter {
   /// Adds " [n]" after a link's text unless the text already shows the target.
   private mutating func finishLink() {
     guard let link = openLinks.popLast(), let target = link.target else { return }
-    let shown = link.text.trimmingCharacters(in: .whitespacesAndNewlines)
-    if Self.textShowsTarget(shown, target) { return }
+    let linkText = link.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    if Self.textShowsTarget(linkText, target) { return }
     let number = links.number(for: target)
-    layout.appendWords(shown.isEmpty ? "[\(number)]" : " [\(number)]")
+    layout.appendWords(linkText.isEmpty ? "[\(number)]" : " [\(number)]")
   }
 
   private static func textShowsTarget(_ text: String, _ target: String) -> Bool {

@@ -17,8 +17,8 @@ struct MessageBodyCollector {
   /// The deepest nesting of encoded attached messages that is parsed.
   private static let maximumEncodedMessageDepth = 8
 
-  /// The deepest part nesting that is walked. GMime stops its own parse earlier for hostile
-  /// nesting, so this is a second guard for the recursion here.
+  /// The deepest part nesting that is walked. GMime's parser has its own nesting limit and
+  /// reports GMIME_CRIT_NESTING_OVERFLOW, so this is a second guard for the recursion here.
   private static let maximumDepth = 100
 
   /// Non-text types whose content is readable text (delivery and read reports).

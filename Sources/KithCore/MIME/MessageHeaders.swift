@@ -25,8 +25,8 @@ enum MessageHeaders {
     return parsed
   }
 
-  /// Returns the Date header parsed after `DateHeaderRepair`, or nil when the repair changes
-  /// nothing (GMime's own result then stands) or the header is missing.
+  /// Returns the Date header parsed after `DateHeaderRepair`, or nil when the header is
+  /// missing or the repair changes nothing, so that GMime's own result is used.
   private static func repairedDate(_ object: UnsafeMutablePointer<GMimeObject>) -> Date? {
     guard let value = header(object, "Date") else { return nil }
     let repaired = DateHeaderRepair.repair(value)

@@ -5,9 +5,10 @@ import Foundation
 public enum MessageParser {
   /// Parses one message.
   ///
-  /// Never throws: text that cannot be decoded is shown with U+FFFD and a line in `notes`,
-  /// and input that is not a message at all gives an empty result with a note.
-  /// Thread-safe: each call uses its own GMime parser and options.
+  /// Text that cannot be decoded is shown with U+FFFD and a line in `notes`. Input without
+  /// a message header becomes the body text, with a note. The corpus tests parse every
+  /// sample file this way. Thread-safe, because each call uses its own GMime parser and
+  /// options.
   public static func parse(_ raw: Data) -> ParsedMessage {
     parse(raw, encodedMessageDepth: 0)
   }
@@ -62,7 +63,8 @@ public enum MessageParser {
   }
 }
 
-/// Collects GMime parser warnings that change what the reader sees, as notes.
+/// Collects, as notes, the GMime parser warnings that mean parts of the message are missing
+/// or changed.
 private final class ParserWarnings {
   var notes: [String] = []
 

@@ -13,8 +13,8 @@ public enum MessageRenderer {
 
   /// Renders like `render(_:)`, with dates in `timeZone`.
   public static func render(_ message: ParsedMessage, timeZone: TimeZone) -> String {
-    // TODO: pass header values and the body through the terminal sanitizer before they are
-    // printed; until then escape sequences in a message reach the terminal unchanged.
+    // TODO: pass header values and the body through the terminal sanitizer before printing.
+    // Until then, escape sequences in a message reach the terminal unchanged.
     var lines: [String] = []
     lines.append("From: " + formatAddresses(message.from))
     lines.append("To: " + formatAddresses(message.to))

@@ -39,7 +39,7 @@ enum RawMessageRepair {
     return raw
   }
 
-  /// Whether the bytes start with white space (a folded line) or a field name and a colon.
+  /// Returns whether the bytes start with white space (a folded line) or a field name and a colon.
   private static func startsHeaderOrContinuation(_ bytes: Data) -> Bool {
     guard let first = bytes.first else { return true }
     if first == 0x20 || first == 0x09 { return true }

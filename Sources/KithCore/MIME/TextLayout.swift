@@ -1,5 +1,5 @@
-/// Lines of plain text built from a stream of words, line breaks and block boundaries, with
-/// quote prefixes and list indentation; the output side of HTML to text.
+/// Lines of plain text built from words, line breaks and block boundaries, the output side of
+/// HTML to text. It adds quote prefixes and list indentation to each line it starts.
 struct TextLayout {
   private var lines: [String] = []
   private var current = ""
