@@ -180,7 +180,7 @@ struct MessageBodyCollector {
     let part = GMimeRuntime.cast(object, to: GMimePart.self)
     let type = MIMEType(object)
     let disposition = GMimeRuntime.string(g_mime_object_get_disposition(object))?.lowercased()
-    let filename = GMimeRuntime.string(g_mime_part_get_filename(part))
+    let filename = GMimeRuntime.string(g_mime_part_get_filename(part)).map(Self.singleLine)
     let isText = type.type == "text" || Self.textLikeTypes.contains(type.description)
 
     if Self.protocolTypes.contains(type.description) && filename == nil { return }
@@ -237,6 +237,12 @@ struct MessageBodyCollector {
     guard format?.lowercased() == "flowed" else { return trimmingTrailingSpace(text) }
     let delsp = GMimeRuntime.string(g_mime_object_get_content_type_parameter(object, "delsp"))
     return trimmingTrailingSpace(FlowedText.unwrap(text, deletesSpace: delsp?.lowercased() == "yes"))
+  }
+
+  /// Replaces line breaks and tabs, which encoded file names can contain, with spaces so that
+  /// each attachment stays on one line of a list.
+  private static func singleLine(_ name: String) -> String {
+    String(name.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\t" ? " " : $0 })
   }
 
   private static func trimmingTrailingSpace(_ text: String) -> String {

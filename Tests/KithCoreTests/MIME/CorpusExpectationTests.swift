@@ -395,6 +395,12 @@ import Testing
     #expect(try parse("060").attachments.map(\.filename) == ["Список.doc"])
   }
 
+  @Test("line feed inside an encoded file name") func lineFeedInFileName() throws {
+    // The B-encoded name decodes to "Kontoutskrift for 1506.14.90466\nBedriftskonto.pdf".
+    let attachments = try parse("044").attachments
+    #expect(attachments.map(\.filename) == ["Kontoutskrift for 1506.14.90466 Bedriftskonto.pdf"])
+  }
+
   @Test("emoji in RFC 2231 file name") func emojiFileName() throws {
     let names = try parse("078").attachments.compactMap(\.filename)
     #expect(names.contains("nyan cat ✔.gif"))
