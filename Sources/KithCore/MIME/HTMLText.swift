@@ -12,8 +12,8 @@ public enum HTMLText {
   ///
   /// Paragraphs and other blocks are separated by empty lines, `br` breaks lines, list items
   /// start with "- " or "1. ", block quotes with "> ", and simple tables become aligned rows.
-  /// Each link whose text differs from its target is followed by a number like "[1]", and the
-  /// targets are listed after the text. Scripts, styles and the head are dropped.
+  /// Each link with text that differs from its target is followed by a number like "[1]", and
+  /// the targets are listed after the text. Scripts, styles and the head are dropped.
   /// The tree is walked without recursion, so deeply nested HTML cannot exhaust the stack.
   /// Thread-safe.
   ///

@@ -196,13 +196,14 @@ struct HTMLTextConverter {
     if !openLinks.isEmpty { openLinks[openLinks.count - 1].text += text }
   }
 
-  /// Adds " [n]" after a link's text unless the text already shows the target.
+  /// Adds " [n]" after a link's text unless the text already shows the target. Links
+  /// without text (images without alt text, tracking pixels) are left out.
   private mutating func finishLink() {
     guard let link = openLinks.popLast(), let target = link.target else { return }
     let linkText = link.text.trimmingCharacters(in: .whitespacesAndNewlines)
-    if Self.textShowsTarget(linkText, target) { return }
+    if linkText.isEmpty || Self.textShowsTarget(linkText, target) { return }
     let number = links.number(for: target)
-    layout.appendWords(linkText.isEmpty ? "[\(number)]" : " [\(number)]")
+    layout.appendWords(" [\(number)]")
   }
 
   private static func textShowsTarget(_ text: String, _ target: String) -> Bool {

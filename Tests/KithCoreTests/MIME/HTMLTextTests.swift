@@ -53,6 +53,11 @@ import Testing
     #expect(HTMLText.text(fromHTML: html) == "https://example.com top")
   }
 
+  @Test func linksWithoutTextAreLeftOut() {
+    let html = "<a href=\"https://t.test/px\"><img src=\"px.gif\"></a>Text <a href=\"https://x.test/\"><img alt=\"Logo\"></a>"
+    #expect(HTMLText.text(fromHTML: html) == "Text Logo [1]\n\n[1] https://x.test/")
+  }
+
   @Test func scriptsStylesAndHeadAreDropped() {
     let html = """
       <html><head><title>Title</title><style>p { color: red }</style></head>
