@@ -6,8 +6,9 @@ public enum AddressParser {
   /// Parses an address list with GMime's lenient parser: groups are replaced by their
   /// members, quoted names are unquoted, comments dropped and RFC 2047 words decoded.
   public static func parse(_ header: String) -> [Address] {
-    GMimeRuntime.withParserOptions { options in
-      guard let list = internet_address_list_parse(options, header) else { return [] }
+    let repaired = HeaderDecoding.repairedCString(header)
+    return GMimeRuntime.withParserOptions { options in
+      guard let list = internet_address_list_parse(options, repaired) else { return [] }
       defer { g_object_unref(list) }
       return MessageHeaders.addresses(list)
     }
@@ -19,11 +20,17 @@ public enum HeaderDecoding {
   /// Decodes RFC 2047 encoded words in unstructured text such as a Subject, and raw 8-bit
   /// bytes as UTF-8 or else windows-1252.
   public static func decodeText(_ value: String) -> String {
-    let unfolded = Array(value.utf8).filter { $0 != 0x0D && $0 != 0x0A }
-    let repaired = EncodedWordRepair.repair(unfolded).map { CChar(bitPattern: $0) } + [0]
+    let repaired = repairedCString(value)
     return GMimeRuntime.withParserOptions { options in
       GMimeRuntime.takeString(g_mime_utils_header_decode_text(options, repaired)) ?? value
     }
+  }
+
+  /// Returns the value unfolded, with runs of encoded words repaired by `EncodedWordRepair`,
+  /// as a NUL-terminated C string.
+  static func repairedCString(_ value: String) -> [CChar] {
+    let unfolded = Array(value.utf8).filter { $0 != 0x0D && $0 != 0x0A }
+    return EncodedWordRepair.repair(unfolded).map { CChar(bitPattern: $0) } + [0]
   }
 
   /// Parses a Date header value, including obsolete forms (two-digit years, named zones),

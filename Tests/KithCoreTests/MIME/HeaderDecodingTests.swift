@@ -112,6 +112,16 @@ import Testing
     #expect(addresses == [Address(name: "Jürgen", email: "j@example.de")])
   }
 
+  @Test func encodedWordInsideQuotedName() {
+    let addresses = AddressParser.parse("\"=?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?=\" <j@example.de>")
+    #expect(addresses == [Address(name: "Jürgen Müller", email: "j@example.de")])
+  }
+
+  @Test func splitBase64WordsInQuotedName() {
+    let addresses = AddressParser.parse("\"=?UTF-8?B?TXlTdXJ2ZXk=?= =?UTF-8?B?LmNvbQ==?=\" <a@example.com>")
+    #expect(addresses == [Address(name: "MySurvey.com", email: "a@example.com")])
+  }
+
   @Test func internationalizedDomainIsKeptAsWritten() {
     let addresses = AddressParser.parse("Ann <ann@bücher.example>")
     #expect(addresses == [Address(name: "Ann", email: "ann@bücher.example")])
