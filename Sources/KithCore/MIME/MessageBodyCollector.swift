@@ -13,6 +13,8 @@ struct MessageBodyCollector {
   private var blocks: [String] = []
   /// How many encoded attached messages enclose the message being collected.
   let encodedMessageDepth: Int
+  /// The GMime parser options of the enclosing parse, for decoding attached messages' headers.
+  private let options: OpaquePointer
 
   /// The deepest nesting of encoded attached messages that is parsed.
   private static let maximumEncodedMessageDepth = 8
@@ -33,7 +35,8 @@ struct MessageBodyCollector {
     "application/x-pkcs7-signature",
   ]
 
-  init(encodedMessageDepth: Int = 0) {
+  init(options: OpaquePointer, encodedMessageDepth: Int) {
+    self.options = options
     self.encodedMessageDepth = encodedMessageDepth
   }
 
@@ -85,7 +88,7 @@ struct MessageBodyCollector {
     }
     guard let message else { return }
 
-    if wantsText { blocks.append(Self.attachedMessageHeader(message)) }
+    if wantsText { blocks.append(attachedMessageHeader(message)) }
     if let root = g_mime_message_get_mime_part(message) {
       collect(root, depth: depth + 1, wantsText: wantsText)
     }
@@ -103,7 +106,8 @@ struct MessageBodyCollector {
     }
     let inner = MessageParser.parse(decoded, encodedMessageDepth: encodedMessageDepth + 1)
     if wantsText {
-      blocks.append(Self.attachedMessageHeader(inner))
+      let dateText = inner.date.map { MessageRenderer.formatDate($0, timeZone: TimeZone(identifier: "UTC")!) }
+      blocks.append(Self.attachedMessageHeader(inner, dateText: dateText))
       blocks.append(inner.bodyText)
     }
     attachments += inner.attachments
@@ -251,25 +255,23 @@ struct MessageBodyCollector {
     return result
   }
 
-  private static func attachedMessageHeader(_ message: ParsedMessage) -> String {
+  /// Returns the block that introduces an attached message: a marker line, then From, Date
+  /// and Subject when the message has them. `dateText` is the Date header as written.
+  private static func attachedMessageHeader(_ message: ParsedMessage, dateText: String?) -> String {
     var lines = ["---------- Attached message ----------"]
-    if !message.from.isEmpty { lines.append("From: " + message.from.map(\.description).joined(separator: ", ")) }
+    if !message.from.isEmpty {
+      lines.append("From: " + message.from.map(\.description).joined(separator: ", "))
+    }
+    if let dateText { lines.append("Date: " + dateText) }
     if let subject = message.subject { lines.append("Subject: " + subject) }
     return lines.joined(separator: "\n")
   }
 
-  private static func attachedMessageHeader(_ message: UnsafeMutablePointer<GMimeMessage>) -> String {
+  private func attachedMessageHeader(_ message: UnsafeMutablePointer<GMimeMessage>) -> String {
     let object = GMimeRuntime.cast(message, to: GMimeObject.self)
-    var lines = ["---------- Attached message ----------"]
-    let from = MessageHeaders.addresses(g_mime_message_get_from(message))
-    if !from.isEmpty { lines.append("From: " + from.map(\.description).joined(separator: ", ")) }
-    if let date = MessageHeaders.header(object, "Date") {
-      lines.append("Date: " + date.trimmingCharacters(in: .whitespacesAndNewlines))
-    }
-    if let subject = GMimeRuntime.string(g_mime_message_get_subject(message)) {
-      lines.append("Subject: " + subject)
-    }
-    return lines.joined(separator: "\n")
+    let headers = MessageHeaders.read(message, options: options)
+    let dateText = MessageHeaders.header(object, "Date")?.trimmingCharacters(in: .whitespacesAndNewlines)
+    return Self.attachedMessageHeader(headers, dateText: dateText)
   }
 }
 

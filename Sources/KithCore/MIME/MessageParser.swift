@@ -36,7 +36,7 @@ public enum MessageParser {
       defer { g_object_unref(message) }
 
       var parsed = MessageHeaders.read(message, options: options)
-      var collector = MessageBodyCollector(encodedMessageDepth: encodedMessageDepth)
+      var collector = MessageBodyCollector(options: options, encodedMessageDepth: encodedMessageDepth)
       if let root = g_mime_message_get_mime_part(message) {
         collector.collect(root, depth: 0, wantsText: true)
       }
