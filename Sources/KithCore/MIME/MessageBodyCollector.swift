@@ -35,9 +35,21 @@ struct MessageBodyCollector {
     "application/x-pkcs7-signature",
   ]
 
-  init(options: OpaquePointer, encodedMessageDepth: Int) {
+  /// The index in `attachments` whose decoded content is kept in `capturedAttachment`.
+  let capturedAttachmentIndex: Int?
+  /// The decoded content of the attachment at `capturedAttachmentIndex`, once collected.
+  private(set) var capturedAttachment: Data?
+
+  init(options: OpaquePointer, encodedMessageDepth: Int, capturedAttachmentIndex: Int? = nil) {
     self.options = options
     self.encodedMessageDepth = encodedMessageDepth
+    self.capturedAttachmentIndex = capturedAttachmentIndex
+  }
+
+  /// Appends an attachment, and keeps its content when it is the one to capture.
+  private mutating func addAttachment(_ attachment: AttachmentInfo, content: () -> Data?) {
+    if attachments.count == capturedAttachmentIndex { capturedAttachment = content() }
+    attachments.append(attachment)
   }
 
   /// The collected text blocks without leading empty lines, separated by empty lines.
@@ -84,7 +96,9 @@ struct MessageBodyCollector {
       let subject = message.flatMap { GMimeRuntime.string(g_mime_message_get_subject($0)) }
       let name = GMimeRuntime.string(g_mime_object_get_content_disposition_parameter(object, "filename"))
       let size = message.map { kith_gmime_object_serialized_size(GMimeRuntime.cast($0, to: GMimeObject.self)) } ?? 0
-      attachments.append(AttachmentInfo(filename: name ?? subject, mimeType: type.description, size: size))
+      addAttachment(AttachmentInfo(filename: name ?? subject, mimeType: type.description, size: size)) {
+        message.flatMap { GMimeRuntime.takeBytes(kith_gmime_object_bytes(GMimeRuntime.cast($0, to: GMimeObject.self))) }
+      }
     }
     guard let message else { return }
 
@@ -104,7 +118,11 @@ struct MessageBodyCollector {
       notes.append("Attached messages are nested too deeply; the innermost are not shown.")
       return
     }
-    let inner = MessageParser.parse(decoded, encodedMessageDepth: encodedMessageDepth + 1)
+    let innerIndex = capturedAttachmentIndex.map { $0 - attachments.count }
+    let (inner, innerData) = MessageParser.parse(
+      decoded, encodedMessageDepth: encodedMessageDepth + 1,
+      attachmentIndex: innerIndex.flatMap { $0 >= 0 ? $0 : nil })
+    if let innerData { capturedAttachment = innerData }
     if wantsText {
       let dateText = inner.date.map { MessageRenderer.formatDate($0, timeZone: TimeZone(identifier: "UTC")!) }
       blocks.append(Self.attachedMessageHeader(inner, dateText: dateText))
@@ -191,14 +209,18 @@ struct MessageBodyCollector {
     if type.type == "message" && (type.subtype == "rfc822" || type.subtype == "global") {
       if disposition == "attachment" {
         let size = kith_gmime_part_decoded_size(part)
-        attachments.append(AttachmentInfo(filename: filename, mimeType: type.description, size: size))
+        addAttachment(AttachmentInfo(filename: filename, mimeType: type.description, size: size)) {
+          GMimeRuntime.takeBytes(kith_gmime_part_decoded_content(part))
+        }
       }
       collectEncodedMessage(part, wantsText: wantsText)
       return
     }
     if disposition == "attachment" || !isText {
       let size = kith_gmime_part_decoded_size(part)
-      attachments.append(AttachmentInfo(filename: filename, mimeType: type.description, size: size))
+      addAttachment(AttachmentInfo(filename: filename, mimeType: type.description, size: size)) {
+        GMimeRuntime.takeBytes(kith_gmime_part_decoded_content(part))
+      }
       return
     }
     guard wantsText else { return }

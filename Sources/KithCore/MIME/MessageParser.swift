@@ -10,14 +10,24 @@ public enum MessageParser {
   /// sample file this way. Thread-safe, because each call uses its own GMime parser and
   /// options.
   public static func parse(_ raw: Data) -> ParsedMessage {
-    parse(raw, encodedMessageDepth: 0)
+    parse(raw, encodedMessageDepth: 0, attachmentIndex: nil).message
+  }
+
+  /// Returns the decoded content of the attachment at `index` in `parse(raw).attachments`, or
+  /// nil when there is no such attachment. An attached message is returned as the raw
+  /// message, ready to be saved as an .eml file.
+  public static func attachmentData(_ raw: Data, at index: Int) -> Data? {
+    guard index >= 0 else { return nil }
+    return parse(raw, encodedMessageDepth: 0, attachmentIndex: index).attachmentData
   }
 
   /// Parses one message that is `encodedMessageDepth` levels deep inside encoded attached
-  /// messages.
-  static func parse(_ raw: Data, encodedMessageDepth: Int) -> ParsedMessage {
+  /// messages, and returns the content of the attachment at `attachmentIndex` when given.
+  static func parse(_ raw: Data, encodedMessageDepth: Int, attachmentIndex: Int?)
+    -> (message: ParsedMessage, attachmentData: Data?)
+  {
     guard !raw.isEmpty else {
-      return ParsedMessage(notes: ["The message is empty."])
+      return (ParsedMessage(notes: ["The message is empty."]), nil)
     }
     return GMimeRuntime.withParserOptions { options in
       let warnings = ParserWarnings()
@@ -29,14 +39,17 @@ public enum MessageParser {
         ?? parseMessage(RawMessageRepair.withoutLeadingJunk(input), options: options)
       guard let message else {
         let text = CharsetDecoder.decode(raw, charset: nil).text
-        return ParsedMessage(
+        let parsed = ParsedMessage(
           bodyText: text.trimmingCharacters(in: .whitespacesAndNewlines),
           notes: ["The data has no message header; it is shown as plain text."])
+        return (parsed, nil)
       }
       defer { g_object_unref(message) }
 
       var parsed = MessageHeaders.read(message, options: options)
-      var collector = MessageBodyCollector(options: options, encodedMessageDepth: encodedMessageDepth)
+      var collector = MessageBodyCollector(
+        options: options, encodedMessageDepth: encodedMessageDepth,
+        capturedAttachmentIndex: attachmentIndex)
       if let root = g_mime_message_get_mime_part(message) {
         collector.collect(root, depth: 0, wantsText: true)
       }
@@ -44,7 +57,7 @@ public enum MessageParser {
       parsed.attachments = collector.attachments
       parsed.notes = unique(warnings.notes + collector.notes)
       withExtendedLifetime(warnings) {}
-      return parsed
+      return (parsed, collector.capturedAttachment)
     }
   }
 

@@ -406,6 +406,30 @@ import Testing
     #expect(names.contains("nyan cat ✔.gif"))
   }
 
+  // MARK: Attachment content
+
+  @Test("attachment content of a single-part message") func singlePartAttachmentData() throws {
+    let raw = try Fixtures.corpusMessage(try #require(Fixtures.corpusFileNames().first { $0.hasPrefix("033-") }))
+    #expect(MessageParser.attachmentData(raw, at: 0) == Data("Test;Test\n".utf8))
+    #expect(MessageParser.attachmentData(raw, at: 1) == nil)
+  }
+
+  @Test("attachment content of an image") func imageAttachmentData() throws {
+    let raw = try Fixtures.corpusMessage(try #require(Fixtures.corpusFileNames().first { $0.hasPrefix("032-") }))
+    let data = try #require(MessageParser.attachmentData(raw, at: 0))
+    #expect(data.count == 687)
+    // The part is labelled image/jpeg, but its base64 ("iVBORw0KGgo") is a PNG file.
+    #expect(data.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+  }
+
+  @Test("attached message content is the message") func attachedMessageData() throws {
+    let raw = try Fixtures.corpusMessage(try #require(Fixtures.corpusFileNames().first { $0.hasPrefix("178-") }))
+    let message = MessageParser.parse(raw)
+    let index = try #require(message.attachments.firstIndex { $0.mimeType == "message/rfc822" })
+    let data = try #require(MessageParser.attachmentData(raw, at: index))
+    #expect(MessageParser.parse(data).subject == "Test 5")
+  }
+
   // MARK: Calendar
 
   @Test("calendar invitation summary") func calendarInvitation() throws {
