@@ -206,6 +206,13 @@ struct MessageBodyCollector {
     let isText = type.type == "text" || Self.textLikeTypes.contains(type.description)
 
     if Self.protocolTypes.contains(type.description) && filename == nil { return }
+    if type.description == "message/partial" {
+      let number = GMimeRuntime.string(g_mime_object_get_content_type_parameter(object, "number")) ?? "?"
+      let total = GMimeRuntime.string(g_mime_object_get_content_type_parameter(object, "total")) ?? "?"
+      // TODO: join the parts of a split message (RFC 2046, section 5.2.2) once the store
+      // can find the other parts by their id parameter.
+      notes.append("This is part \(number) of \(total) of a split message (message/partial); Kith does not join the parts.")
+    }
     if type.type == "message" && (type.subtype == "rfc822" || type.subtype == "global") {
       if disposition == "attachment" {
         let size = kith_gmime_part_decoded_size(part)

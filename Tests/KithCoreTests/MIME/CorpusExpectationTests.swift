@@ -348,6 +348,11 @@ import Testing
     #expect(message.attachments.map(\.filename) == ["signature.asc"])
   }
 
+  @Test("split message part gets a note") func messagePartial() throws {
+    let message = try parse("193")
+    #expect(message.notes == ["This is part 1 of 2 of a split message (message/partial); Kith does not join the parts."])
+  }
+
   // MARK: Attachments
 
   @Test("whole message is one image") func singlePartImage() throws {
