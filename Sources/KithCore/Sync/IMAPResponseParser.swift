@@ -13,6 +13,9 @@ public struct IMAPResponseParser {
   /// The maximum size of one response in bytes, literals included.
   public let maximumResponseSize: Int
 
+  /// Whether a response exceeded `maximumResponseSize`; the parser then returns only errors.
+  public private(set) var hasFailed = false
+
   private var buffer: [UInt8] = []
   /// Start of the response being framed.
   private var responseStart = 0
@@ -34,6 +37,7 @@ public struct IMAPResponseParser {
 
   /// Appends bytes received from the server.
   public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    guard !hasFailed else { return }
     buffer.append(contentsOf: bytes)
   }
 
@@ -46,6 +50,7 @@ public struct IMAPResponseParser {
   ///   or larger than `maximumResponseSize` (the parser cannot recover, because the rest of
   ///   that response is unknown, and the connection must be closed).
   public mutating func next() throws -> IMAPResponse? {
+    if hasFailed { try checkSize(0) }
     guard let end = try frameResponse() else { return nil }
     let start = responseStart
     responseStart = end
@@ -91,11 +96,14 @@ public struct IMAPResponseParser {
     }
   }
 
-  private func checkSize(_ size: Int) throws {
-    if size > maximumResponseSize {
+  private mutating func checkSize(_ size: Int) throws {
+    if hasFailed || size > maximumResponseSize {
+      hasFailed = true
+      buffer = []
+      (responseStart, scanIndex, lineStart, pendingLiteralBytes) = (0, 0, 0, 0)
       throw KithError(
         .serverResponse,
-        "The IMAP server sent a response larger than \(maximumResponseSize) bytes; the connection is closed.")
+        "The IMAP server sent a response larger than \(maximumResponseSize) bytes; the connection must be closed.")
     }
   }
 
