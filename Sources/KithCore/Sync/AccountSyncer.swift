@@ -8,12 +8,12 @@ import Foundation
 ///
 /// Messages are fetched in ascending UID order, so that an interrupted pass resumes above the
 /// highest stored UID without gaps.
-/// TODO: Fetch newest first for a quicker first screen; that needs the store to remember
-/// which UID ranges are complete instead of only the highest UID.
+/// TODO: Fetch newest first for a quicker first screen. That needs the store to remember
+/// which UID ranges are complete, because it now keeps only the highest UID.
 public actor AccountSyncer {
   public nonisolated let account: AccountID
   /// Every event of every pass, also sent to the `onEvent` callback of `syncOnce`. The stream
-  /// keeps the newest 1,000 events when nobody reads it.
+  /// keeps the newest 1,000 events when no task reads it.
   public nonisolated let events: AsyncStream<SyncEvent>
 
   private let options: IMAPConnectionOptions
@@ -53,7 +53,7 @@ public actor AccountSyncer {
 
   /// Runs one sync pass over Inbox, Sent and the configured extra folders.
   ///
-  /// A folder whose commands the server answers with NO or BAD is reported in its
+  /// A folder whose commands the server rejects with NO or BAD is reported in its
   /// `FolderSyncResult` and a `.folderFailed` event, and the other folders go on.
   ///
   /// - Returns: the fetched count of each folder.
@@ -108,8 +108,8 @@ public actor AccountSyncer {
     return folders
   }
 
-  /// Syncs one folder; a NO, BAD or invalid name fails only this folder while the connection
-  /// stays usable, and any other error ends the pass.
+  /// Syncs one folder. A NO, BAD or invalid name fails only this folder while the connection
+  /// stays open, and any other error ends the pass.
   private func syncFolderReportingFailure(
     _ folder: String, role: FolderRole, client: IMAPClient, emit: (SyncEvent) -> Void
   ) throws -> FolderSyncResult {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The decision for one folder, made from the stored state and the server's EXAMINE answer
+/// The decision for one folder, made from the stored state and the server's EXAMINE response
 /// alone, so that it can be tested without a server.
 public struct FolderSyncPlan: Sendable, Equatable {
   /// Whether the stored messages must be dropped because the server's UIDVALIDITY differs.

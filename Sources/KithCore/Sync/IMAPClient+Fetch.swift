@@ -36,7 +36,7 @@ extension IMAPClient {
   /// `onBatch` gets the messages of each batch, sorted by UID, in batch order, once the
   /// batch's command completed. UIDs that no longer exist are left out without an error.
   ///
-  /// - Throws: `KithError` with `.serverResponse` when the server answers NO or BAD to a batch
+  /// - Throws: `KithError` with `.serverResponse` when the server rejects a batch with NO or BAD
   ///   (the batches before it are delivered, and the in-flight commands are read to their end
   ///   so the connection stays usable), `.network` when the connection fails, or whatever
   ///   `onBatch` throws (after the in-flight commands are read).
@@ -55,7 +55,17 @@ extension IMAPClient {
       }
       guard !pipeline.inFlight.isEmpty else { break }
 
-      switch try readResponse() {
+      let response: IMAPResponse
+      do {
+        response = try readResponse()
+      } catch let error as KithError where isSkippable(error) {
+        // The malformed response may have been a message of any in-flight batch, so no
+        // further batch is sent, and the error ends the fetch once the in-flight ones complete.
+        firstError = firstError ?? error
+        continue
+      }
+
+      switch response {
       case .untagged(.fetch(let number, let attributes)):
         if !pipeline.collect(attributes) {
           queueUnsolicited(.fetch(sequenceNumber: number, attributes: attributes))
@@ -108,7 +118,7 @@ struct FetchPipeline {
     inFlight.append(Command(tag: tag, uids: Set(uids)))
   }
 
-  /// Adds a FETCH response with a body to the command whose batch holds its UID. Returns
+  /// Adds a FETCH response with a body to the command whose batch contains its UID. Returns
   /// false when it belongs to no batch, such as a flag change the server sent unasked.
   mutating func collect(_ attributes: IMAPFetchAttributes) -> Bool {
     guard let uid = attributes.uid, let body = attributes.body,

@@ -64,8 +64,8 @@ public final class IMAPClient {
   }
 
   deinit {
-    // Best effort: a client dropped without logout() still says goodbye before the socket
-    // closes, without waiting for the answer.
+    // Best effort: a client dropped without logout() still sends LOGOUT before the socket
+    // closes, but does not wait for the server's response.
     if !isLoggedOut && !connection.isClosed {
       try? connection.send(Array("\(makeTag()) LOGOUT\r\n".utf8))
     }
@@ -80,7 +80,7 @@ public final class IMAPClient {
 
   // MARK: Commands
 
-  /// Returns the server's capabilities, upper-cased; asks the server once per connection.
+  /// Returns the server's capabilities, upper-cased, sending CAPABILITY once per connection.
   ///
   /// - Throws: `KithError` with `.network` or `.serverResponse`.
   public func capabilities() throws -> Set<String> {
@@ -195,7 +195,7 @@ public final class IMAPClient {
     return sizes.sorted { $0.uid < $1.uid }
   }
 
-  /// Sends LOGOUT, waits for the answer, and closes the connection. Errors are ignored,
+  /// Sends LOGOUT, waits for its completion, and closes the connection. Errors are ignored,
   /// because the session ends either way.
   public func logout() {
     guard !isLoggedOut else { return }
@@ -217,17 +217,28 @@ public final class IMAPClient {
   /// queued as unsolicited.
   ///
   /// - Returns: the tagged OK response.
-  /// - Throws: `KithError` with `.serverResponse` and the server's text on NO or BAD,
-  ///   `.network` when the connection fails.
+  /// - Throws: `KithError` with `.serverResponse` and the server's text on NO or BAD, or when
+  ///   a response was malformed (after reading up to the completion, so the next command
+  ///   starts in step). `.network` when the connection fails.
   @discardableResult
   func execute(_ command: String, handle: (IMAPUntaggedResponse) throws -> Bool) throws
     -> IMAPStatusResponse
   {
     let tag = try send(command)
+    var decodingError: KithError?
     while true {
-      switch try readResponse() {
+      let response: IMAPResponse
+      do {
+        response = try readResponse()
+      } catch let error as KithError where isSkippable(error) {
+        decodingError = decodingError ?? error
+        continue
+      }
+
+      switch response {
       case .tagged(let responseTag, let status) where responseTag == tag:
         try Self.check(status, command: command)
+        if let decodingError { throw decodingError }
         return status
       case .tagged(let otherTag, _):
         logger.debug("ignored response with unknown tag", metadata: ["imap.tag": otherTag])
@@ -267,9 +278,15 @@ public final class IMAPClient {
         parser.feed(try connection.receive())
       } catch let error as KithError {
         guard let byeText else { throw error }
-        throw KithError(error.code, error.message, cause: "server said BYE: \(byeText)")
+        throw KithError(error.code, error.message, cause: "the server sent BYE: \(byeText)")
       }
     }
+  }
+
+  /// Reports whether `error` came from one malformed response that the parser skipped, so
+  /// that reading can go on.
+  func isSkippable(_ error: KithError) -> Bool {
+    error.code == .serverResponse && !parser.hasFailed && !connection.isClosed
   }
 
   func queueUnsolicited(_ response: IMAPUntaggedResponse) {
@@ -293,8 +310,8 @@ public final class IMAPClient {
       "The IMAP server rejected \(verb(command)): \(status.kind.rawValue) \(status.text)")
   }
 
-  /// The command name for messages, such as `UID FETCH`; arguments are left out because they
-  /// can be long.
+  /// Returns the command name for messages, such as `UID FETCH`, without the arguments,
+  /// because they can be long.
   static func verb(_ command: String) -> String {
     let words = command.split(separator: " ", maxSplits: 2)
     if words.count >= 2, words[0].uppercased() == "UID" { return "UID \(words[1])" }

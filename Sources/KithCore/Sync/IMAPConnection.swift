@@ -26,6 +26,8 @@ public final class IMAPConnection {
   private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
   /// Bytes read while a send waited, returned by the next `receive`.
   private var receivedWhileSending: [UInt8] = []
+  /// Whether the server closed its side while bytes were still being returned.
+  private var isPeerClosed = false
   private let logger: Logger
 
   private static let globalInit: CURLcode = kith_curl_global_init()
@@ -33,9 +35,9 @@ public final class IMAPConnection {
 
   /// Connects to the server in `options` and logs in.
   ///
-  /// - Throws: `KithError` with `.authentication` when the server rejects the login, `.tls` when
-  ///   the certificate is not trusted or the TLS set-up fails, `.network` when the host cannot
-  ///   be reached or the connection times out, `.configuration` for an invalid host or port.
+  /// - Throws: `KithError` with `.authentication` when the server rejects the login, and `.tls`
+  ///   when the certificate is not trusted or the TLS set-up fails. `.network` means the host
+  ///   cannot be reached or the connection timed out, `.configuration` an invalid host or port.
   public init(options: IMAPConnectionOptions) throws {
     self.options = options
     self.id = Self.counter.next()
@@ -88,7 +90,7 @@ public final class IMAPConnection {
       kith_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
       kith_curl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1),
       kith_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, timeoutMilliseconds),
-      // Bounds the whole connect, TLS and login phase; after it, poll() enforces the timeout.
+      // Bounds the whole connect, TLS and login phase. After it, poll() enforces the timeout.
       kith_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMilliseconds * 2),
       kith_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer),
     ]
@@ -169,13 +171,18 @@ public final class IMAPConnection {
         if options.wireTrace { logger.trace("received", metadata: ["imap.bytes": String(collected.count)]) }
         return collected
       }
-      if isDrained { try waitForSocket(writable: false) }
+      if isDrained && !isPeerClosed { try waitForSocket(writable: false) }
     }
   }
 
   /// Reads into `collected` until `CURLE_AGAIN` (returns true) or `limit` bytes (returns false).
   private func drain(into collected: inout [UInt8], limit: Int) throws -> Bool {
     let handle = try openHandle()
+    if isPeerClosed && collected.isEmpty {
+      close()
+      throw KithError(
+        .network, "The IMAP server \(options.host):\(options.port) closed the connection.")
+    }
     while collected.count < limit {
       var count = 0
       let code = readBuffer.withUnsafeMutableBytes { buffer in
@@ -184,6 +191,12 @@ public final class IMAPConnection {
       if code == CURLE_AGAIN { return true }
       guard code == CURLE_OK else { throw failure(code) }
       guard count > 0 else {
+        // Bytes read before the end of the stream (a BYE and the LOGOUT completion) are
+        // returned first, and the next read reports the closed connection.
+        if !collected.isEmpty {
+          isPeerClosed = true
+          return true
+        }
         close()
         throw KithError(
           .network, "The IMAP server \(options.host):\(options.port) closed the connection.")

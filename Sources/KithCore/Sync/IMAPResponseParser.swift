@@ -3,9 +3,8 @@ import Foundation
 /// A streaming IMAP response parser: feed it bytes as they arrive and take complete responses.
 ///
 /// Framing follows RFC 3501, section 4.3: a line that ends in `{n}` (or `{n+}`, `~{n}`) is
-/// followed by exactly n literal bytes, which are skipped by count and never scanned for line
-/// ends, so message bodies that contain CRLF, tag-like lines or `* ` lines cannot end a response
-/// early. Only a complete response is decoded. A response that fails to decode is dropped and
+/// followed by exactly n literal bytes. They are skipped by count and never scanned for line
+/// ends, so message bodies with tag-like lines or `* ` lines cannot end a response early. Only a complete response is decoded. A response that fails to decode is dropped and
 /// reported as an error, and the parser goes on with the next one.
 ///
 /// Not thread-safe; one connection owns one parser.
@@ -29,8 +28,8 @@ public struct IMAPResponseParser {
 
   /// Creates a parser that rejects a response larger than `maximumResponseSize` bytes.
   ///
-  /// The default of 512 MiB is meant to fit any single message a server keeps; a larger
-  /// response is reported as an error instead of exhausting memory.
+  /// The default of 512 MiB is a chosen bound, not a protocol limit. A larger response is
+  /// reported as an error instead of exhausting memory.
   public init(maximumResponseSize: Int = 512 * 1024 * 1024) {
     self.maximumResponseSize = maximumResponseSize
   }
@@ -68,9 +67,9 @@ public struct IMAPResponseParser {
   private mutating func frameResponse() throws -> Int? {
     while true {
       if pendingLiteralBytes > 0 {
-        let taken = min(buffer.count - scanIndex, pendingLiteralBytes)
-        scanIndex += taken
-        pendingLiteralBytes -= taken
+        let skipped = min(buffer.count - scanIndex, pendingLiteralBytes)
+        scanIndex += skipped
+        pendingLiteralBytes -= skipped
         if pendingLiteralBytes > 0 { return nil }
         lineStart = scanIndex
       }

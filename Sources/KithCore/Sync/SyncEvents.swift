@@ -49,7 +49,7 @@ public struct SyncProgress: Sendable, Equatable {
   }
 }
 
-/// What happened to one folder in one sync pass.
+/// The outcome of one folder in one sync pass.
 public struct FolderSyncResult: Sendable {
   public var folder: String
   public var role: FolderRole
@@ -80,7 +80,7 @@ public struct SyncSummary: Sendable {
   /// The count of messages fetched in all folders.
   public var fetchedCount: Int { folders.reduce(0) { $0 + $1.fetchedCount } }
 
-  /// The result for the folder named `folder`, if it was synced.
+  /// Returns the result for the folder named `folder`, or nil when it was not synced.
   public func result(for folder: String) -> FolderSyncResult? {
     folders.first { $0.folder == folder }
   }

@@ -41,7 +41,7 @@ private func fetchAttributes(_ response: IMAPResponse?) -> IMAPFetchAttributes? 
   return attributes
 }
 
-/// The bytes of a FETCH response with `body` as its BODY[] literal, followed by the tagged OK.
+/// Builds the bytes of a FETCH response with `body` as its BODY[] literal, followed by the tagged OK.
 private func fetchResponse(sequence: Int, uid: UID, body: [UInt8], tag: String = "K7") -> [UInt8] {
   let head =
     "* \(sequence) FETCH (UID \(uid) FLAGS (\\Seen $Forwarded) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" RFC822.SIZE \(body.count) BODY[] {\(body.count)}\r\n"
