@@ -10,6 +10,7 @@ STATEDIR/smtp/messages/NNNN.eml, and its envelope as one JSON line into
 STATEDIR/smtp/envelopes.jsonl. Recipients in the domain `reject_domain` get 550.
 """
 
+import errno
 import json
 import os
 import signal
@@ -24,6 +25,10 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import maildir  # noqa: E402
+
+
+# scripts/mailserver retries with other ports when the server exits with this status.
+EXIT_PORT_IN_USE = 98
 
 
 class Delivery:
@@ -129,11 +134,17 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
 
-    starttls.start()
     try:
-        implicit.start()
-    except Exception:
-        starttls.stop()
+        starttls.start()
+        try:
+            implicit.start()
+        except BaseException:
+            starttls.stop()
+            raise
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            print(f"smtp: port in use: {error}", flush=True)
+            sys.exit(EXIT_PORT_IN_USE)
         raise
 
     pid_file = os.path.join(state_directory, "smtp.pid")
