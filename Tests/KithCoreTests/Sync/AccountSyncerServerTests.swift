@@ -18,6 +18,10 @@ final class MemorySyncStore: SyncStore, @unchecked Sendable {
   private var stored: [Key: FetchedMessage] = [:]
   private(set) var batchSizes: [Int] = []
   private(set) var resets: [(folder: String, uidValidity: UInt32)] = []
+  /// The 1-based number of the `storeFetched` call that fails, to simulate a crash mid-sync.
+  var failingBatchNumber: Int?
+
+  struct SimulatedFailure: Error {}
 
   func folderState(account: AccountID, folder: String) throws -> FolderSyncState? {
     lock.withLock { states[folder] }
@@ -26,7 +30,8 @@ final class MemorySyncStore: SyncStore, @unchecked Sendable {
   func storeFetched(
     account: AccountID, folder: String, uidValidity: UInt32, messages: [FetchedMessage]
   ) throws {
-    lock.withLock {
+    try lock.withLock {
+      if failingBatchNumber == batchSizes.count + 1 { throw SimulatedFailure() }
       batchSizes.append(messages.count)
       for message in messages {
         let key = Key(folder: folder, uidValidity: uidValidity, uid: message.uid)
@@ -168,6 +173,31 @@ private func writeMessages(_ messages: [Data]) throws -> URL {
     let second = try await syncer.syncOnce()
     #expect(second.fetchedCount == 0)
     #expect(store.storedCount == names.count)
+  }
+
+  @Test func interruptedSyncResumesWithoutDuplicates() async throws {
+    let server = try MailServer.start()
+    defer { server.stop() }
+    let store = MemorySyncStore()
+    store.failingBatchNumber = 3
+    let syncer = makeSyncer(
+      server, store: store, configuration: SyncConfiguration(batchMessageLimit: 25))
+
+    do {
+      _ = try await syncer.syncOnce()
+      Issue.record("the store failure did not end the sync")
+    } catch let error as KithError {
+      #expect(error.code == .store)
+    }
+    #expect(store.storedCount == 50)
+
+    store.failingBatchNumber = nil
+    let summary = try await syncer.syncOnce()
+
+    let total = try Fixtures.corpusFileNames().count
+    #expect(summary.result(for: "INBOX")?.fetchedCount == total - 50)
+    #expect(store.storedCount == total)
+    #expect(store.messages(in: "INBOX").map(\.uid) == Array(1...UID(total)))
   }
 
   @Test func syncLeavesMessagesUnread() async throws {
