@@ -7,7 +7,8 @@ public struct FolderSyncPlan: Sendable, Equatable {
   public var resetsFolder: Bool
   /// Messages with a UID above this one are fetched.
   public var fetchesAboveUID: UID
-  /// Whether the server cannot hold new messages, judged by UIDNEXT, so no fetch is needed.
+  /// Whether the folder is empty or its UIDNEXT shows no UID above the stored ones, so no
+  /// fetch is needed.
   public var isUpToDate: Bool
 
   public init(resetsFolder: Bool, fetchesAboveUID: UID, isUpToDate: Bool) {

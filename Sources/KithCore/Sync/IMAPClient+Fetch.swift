@@ -37,9 +37,10 @@ extension IMAPClient {
   /// batch's command completed. UIDs that no longer exist are left out without an error.
   ///
   /// - Throws: `KithError` with `.serverResponse` when the server rejects a batch with NO or BAD
-  ///   (the batches before it are delivered, and the in-flight commands are read to their end
-  ///   so the connection stays usable), `.network` when the connection fails, or whatever
-  ///   `onBatch` throws (after the in-flight commands are read).
+  ///   or sends a malformed response. The batches before it are delivered, and the in-flight
+  ///   commands are read to their completion, so the connection stays usable. Also throws
+  ///   `.network` when the connection fails, and whatever `onBatch` throws (after the
+  ///   in-flight commands complete).
   public func fetchMessages(
     batches: [[UID]], maximumInFlight: Int = 3, onBatch: ([IMAPFetchedMessage]) throws -> Void
   ) throws {

@@ -63,7 +63,7 @@ enum IMAPSequenceSetParser {
   }
 }
 
-/// Reads and writes IMAP's `date-time` (RFC 3501, section 9), as in `17-Jul-1996 02:44:25 -0700`.
+/// Parses IMAP's `date-time` (RFC 3501, section 9), as in `17-Jul-1996 02:44:25 -0700`.
 public enum IMAPDate {
   private static let months = [
     "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",

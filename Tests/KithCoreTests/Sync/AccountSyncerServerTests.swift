@@ -60,7 +60,7 @@ final class MemorySyncStore: SyncStore, @unchecked Sendable {
     }
   }
 
-  /// The stored messages of `folder`, sorted by UID.
+  /// Returns the stored messages of `folder`, sorted by UID.
   func messages(in folder: String) -> [FetchedMessage] {
     lock.withLock {
       stored.filter { $0.key.folder == folder }.map(\.value).sorted { $0.uid < $1.uid }
