@@ -170,9 +170,21 @@ private func writeMessages(_ messages: [Data]) throws -> URL {
       return
     }
 
+    var streamed: [SyncEvent] = []
+    for await event in syncer.events {
+      streamed.append(event)
+      if case .finished = event { break }
+    }
+    #expect(streamed.count == events.events.count)
+
+    let state = try store.folderState(account: account, folder: "INBOX")
+    #expect(state?.highestUID == UID(names.count))
+    #expect(state?.uidValidity != nil)
+
     let second = try await syncer.syncOnce()
     #expect(second.fetchedCount == 0)
     #expect(store.storedCount == names.count)
+    #expect(try store.folderState(account: account, folder: "INBOX") == state)
   }
 
   @Test func interruptedSyncResumesWithoutDuplicates() async throws {
