@@ -357,6 +357,31 @@ private func writeMessages(_ messages: [Data]) throws -> URL {
     })
   }
 
+  @Test func newMailDuringFetchIsQueued() throws {
+    let folder = try writeMessages([Data("Subject: one\n\nbody\n".utf8), Data("Subject: two\n\nbody\n".utf8)])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let server = try MailServer.start(messages: folder)
+    defer { server.stop() }
+    let client = try IMAPClient(options: options(server))
+    defer { client.logout() }
+
+    let status = try client.examine("INBOX")
+    #expect(status.exists == 2)
+    try server.deliver([folder.appendingPathComponent("001.eml")])
+
+    var fetched: [UID] = []
+    try client.fetchMessages(batches: [[1], [2]], maximumInFlight: 2) { messages in
+      fetched += messages.map(\.uid)
+    }
+    // A server reports new mail only with a response to some command (RFC 3501, section
+    // 5.2), so NOOP gives it one more chance after the fetch.
+    try client.execute("NOOP") { _ in false }
+
+    #expect(fetched == [1, 2])
+    #expect(client.takeUnsolicitedResponses().contains(.exists(3)))
+    #expect(client.unsolicitedResponses.isEmpty)
+  }
+
   @Test func clientReportsMailboxState() throws {
     let server = try MailServer.start()
     defer { server.stop() }
