@@ -102,8 +102,11 @@ public actor AccountSyncer {
     } else {
       logger.notice("no Sent folder found", metadata: ["imap.mailboxes": String(mailboxes.count)])
     }
-    for extra in configuration.extraFolders where !folders.contains(where: { $0.0 == extra }) {
-      folders.append((extra, .other))
+    for extra in configuration.extraFolders {
+      let serverName = extra.unicodeScalars.allSatisfy(\.isASCII) ? extra : ModifiedUTF7.encode(extra)
+      if !folders.contains(where: { $0.0 == serverName }) {
+        folders.append((serverName, .other))
+      }
     }
     return folders
   }

@@ -17,7 +17,8 @@ public struct SyncConfiguration: Sendable {
   public var batchByteLimit: Int
   /// The maximum count of `UID FETCH` commands sent before their completion arrives.
   public var maximumCommandsInFlight: Int
-  /// Folders to sync after Inbox and Sent, by their server name.
+  /// Folders to sync after Inbox and Sent. An ASCII name is used as the server's name, and a
+  /// name with other characters is encoded to modified UTF-7 first.
   public var extraFolders: [String]
 
   public init(

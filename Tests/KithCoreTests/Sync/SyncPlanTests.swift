@@ -114,3 +114,24 @@ func folderPlanCases(stored: FolderSyncState?, server: IMAPMailboxStatus, expect
     #expect(error.message == "Connecting to 127.0.0.1:1 failed.")
   }
 }
+
+@Test(arguments: [
+  ("INBOX", "INBOX"),
+  ("Entw\u{00FC}rfe", "Entw&APw-rfe"),
+  ("Tom & Jerry", "Tom &- Jerry"),
+  ("\u{65E5}\u{672C}\u{8A9E}", "&ZeVnLIqe-"),
+  ("~peter/mail/\u{53F0}\u{5317}/\u{65E5}\u{672C}\u{8A9E}", "~peter/mail/&U,BTFw-/&ZeVnLIqe-"),
+  ("mail \u{1F4EC}", "mail &2D3c7A-"),
+])
+func modifiedUTF7RoundTrip(decoded: String, encoded: String) {
+  #expect(ModifiedUTF7.encode(decoded) == encoded)
+  #expect(ModifiedUTF7.decode(encoded) == decoded)
+}
+
+@Test func modifiedUTF7RejectsInvalid() {
+  #expect(ModifiedUTF7.decode("Entw&APw") == nil)
+  #expect(ModifiedUTF7.decode("&2D0-") == nil)
+  #expect(ModifiedUTF7.decode("caf\u{00E9}") == nil)
+  #expect(IMAPMailbox(name: "caf\u{00E9}", delimiter: "/", attributes: []).displayName == "caf\u{00E9}")
+  #expect(IMAPMailbox(name: "Entw&APw-rfe", delimiter: "/", attributes: []).displayName == "Entw\u{00FC}rfe")
+}
