@@ -357,6 +357,29 @@ private func writeMessages(_ messages: [Data]) throws -> URL {
     })
   }
 
+  @Test func unicodeExtraFolderIsEncoded() async throws {
+    let folder = try writeMessages([Data("Subject: one\n\nbody\n".utf8)])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let server = try MailServer.start(messages: folder)
+    defer { server.stop() }
+
+    let message = "Subject: draft\r\n\r\nbody\r\n"
+    let client = try IMAPClient(options: options(server))
+    try client.execute("CREATE \"Entw&APw-rfe\"") { _ in false }
+    // LITERAL+ (RFC 7888) lets the literal follow without waiting for a continuation.
+    try client.execute("APPEND \"Entw&APw-rfe\" {\(message.utf8.count)+}\r\n\(message)") { _ in false }
+    client.logout()
+
+    let store = MemorySyncStore()
+    let syncer = makeSyncer(server, store: store, configuration: SyncConfiguration(extraFolders: ["Entw\u{00FC}rfe"]))
+    let summary = try await syncer.syncOnce()
+
+    let result = summary.result(for: "Entw&APw-rfe")
+    #expect(result?.error == nil)
+    #expect(result?.fetchedCount == 1)
+    #expect(store.messages(in: "Entw&APw-rfe").first?.raw == Data(message.utf8))
+  }
+
   @Test func newMailDuringFetchIsQueued() throws {
     let folder = try writeMessages([Data("Subject: one\n\nbody\n".utf8), Data("Subject: two\n\nbody\n".utf8)])
     defer { try? FileManager.default.removeItem(at: folder) }
