@@ -307,7 +307,9 @@ struct IMAPResponseDecoder {
       return .list(try readList(depth: depth + 1))
     case UInt8(ascii: "\""):
       return .string(try readQuoted())
-    case UInt8(ascii: "{"), UInt8(ascii: "~"):
+    case UInt8(ascii: "{"):
+      return .string(try readLiteral())
+    case UInt8(ascii: "~") where peek(offset: 1) == UInt8(ascii: "{"):
       return .string(try readLiteral())
     default:
       let atom = readAtomText(allowingSections: true)
@@ -378,8 +380,8 @@ struct IMAPResponseDecoder {
 
   // MARK: Tokens
 
-  private func peek() -> UInt8? {
-    index < bytes.endIndex ? bytes[index] : nil
+  private func peek(offset: Int = 0) -> UInt8? {
+    index + offset < bytes.endIndex ? bytes[index + offset] : nil
   }
 
   private func isDigit(_ byte: UInt8) -> Bool {

@@ -127,6 +127,14 @@ private func fetchResponse(sequence: Int, uid: UID, body: [UInt8], tag: String =
   #expect(results == [.untagged(.list(IMAPMailbox(name: "a \"b\" \\c", delimiter: ".", attributes: ["\\Marked"])))])
 }
 
+@Test func atomMailboxNameWithTilde() {
+  let results = responses(parseAll("* LIST () \"/\" ~peter/mail\r\n* LIST () \"/\" ~{3}\r\nabc\r\n"))
+  #expect(results == [
+    .untagged(.list(IMAPMailbox(name: "~peter/mail", delimiter: "/", attributes: []))),
+    .untagged(.list(IMAPMailbox(name: "abc", delimiter: "/", attributes: []))),
+  ])
+}
+
 @Test func nilDelimiterInList() {
   let results = responses(parseAll("* LIST (\\Noselect) NIL \"\"\r\n"))
   #expect(results == [.untagged(.list(IMAPMailbox(name: "", delimiter: nil, attributes: ["\\Noselect"])))])
