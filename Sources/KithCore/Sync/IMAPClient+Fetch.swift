@@ -33,8 +33,10 @@ extension IMAPClient {
   /// Fetches whole messages of the selected mailbox, one `UID FETCH` per batch, with up to
   /// `maximumInFlight` commands pipelined.
   ///
-  /// `onBatch` gets the messages of each batch, sorted by UID, in batch order, once the
-  /// batch's command completed. UIDs that no longer exist are left out without an error.
+  /// `onBatch` gets the messages of each batch, sorted by UID, once the batch's command and
+  /// all earlier ones completed. So batches arrive in order even when a server completes
+  /// them out of order, and a failed batch stops delivery of every later one. UIDs that no
+  /// longer exist are left out without an error.
   ///
   /// - Throws: `KithError` with `.serverResponse` when the server rejects a batch with NO or BAD
   ///   or sends a malformed response. The batches before it are delivered, and the in-flight
@@ -74,16 +76,18 @@ extension IMAPClient {
       case .untagged(let other):
         queueUnsolicited(other)
       case .tagged(let tag, let status):
-        guard let messages = pipeline.complete(tag: tag) else {
+        guard pipeline.complete(tag: tag, status: status) else {
           logger.debug("ignored response with unknown tag", metadata: ["imap.tag": tag])
           continue
         }
-        guard firstError == nil else { continue }
-        do {
-          try Self.check(status, command: "UID FETCH")
-          try onBatch(messages)
-        } catch {
-          firstError = error
+        while let (status, messages) = pipeline.takeFirstCompleted() {
+          guard firstError == nil else { continue }
+          do {
+            try Self.check(status, command: "UID FETCH")
+            try onBatch(messages)
+          } catch {
+            firstError = error
+          }
         }
       case .continuation:
         throw KithError(.serverResponse, "The IMAP server requested a continuation during UID FETCH.")
@@ -101,6 +105,7 @@ struct FetchPipeline {
     var tag: String
     var uids: Set<UID>
     var messages: [IMAPFetchedMessage] = []
+    var status: IMAPStatusResponse?
   }
 
   private var pending: ArraySlice<[UID]>
@@ -110,7 +115,7 @@ struct FetchPipeline {
     pending = batches[...]
   }
 
-  mutating func nextBatchToSend() -> [UID]? {
+  func nextBatchToSend() -> [UID]? {
     pending.first
   }
 
@@ -132,11 +137,20 @@ struct FetchPipeline {
     return true
   }
 
-  /// Ends the command with `tag` and returns its messages sorted by UID, or nil for an
-  /// unknown tag.
-  mutating func complete(tag: String) -> [IMAPFetchedMessage]? {
-    guard let index = inFlight.firstIndex(where: { $0.tag == tag }) else { return nil }
-    let command = inFlight.remove(at: index)
-    return command.messages.sorted { $0.uid < $1.uid }
+  /// Records the completion of the command with `tag`. Returns false for an unknown tag.
+  mutating func complete(tag: String, status: IMAPStatusResponse) -> Bool {
+    guard let index = inFlight.firstIndex(where: { $0.tag == tag && $0.status == nil }) else {
+      return false
+    }
+    inFlight[index].status = status
+    return true
+  }
+
+  /// Removes the oldest command when it has completed and returns its status and its
+  /// messages sorted by UID.
+  mutating func takeFirstCompleted() -> (IMAPStatusResponse, [IMAPFetchedMessage])? {
+    guard let first = inFlight.first, let status = first.status else { return nil }
+    inFlight.removeFirst()
+    return (status, first.messages.sorted { $0.uid < $1.uid })
   }
 }

@@ -135,3 +135,37 @@ func modifiedUTF7RoundTrip(decoded: String, encoded: String) {
   #expect(IMAPMailbox(name: "caf\u{00E9}", delimiter: "/", attributes: []).displayName == "caf\u{00E9}")
   #expect(IMAPMailbox(name: "Entw&APw-rfe", delimiter: "/", attributes: []).displayName == "Entw\u{00FC}rfe")
 }
+
+@Test func pipelineDeliversBatchesInOrder() throws {
+  var pipeline = FetchPipeline(batches: [[1, 2], [3]])
+  pipeline.markSent(tag: "K1", uids: try #require(pipeline.nextBatchToSend()))
+  pipeline.markSent(tag: "K2", uids: try #require(pipeline.nextBatchToSend()))
+  #expect(pipeline.nextBatchToSend() == nil)
+
+  let collected = [
+    pipeline.collect(IMAPFetchAttributes(uid: 3, body: Data("c".utf8))),
+    pipeline.collect(IMAPFetchAttributes(uid: 2, body: Data("b".utf8))),
+    pipeline.collect(IMAPFetchAttributes(uid: 1, body: Data("a".utf8))),
+    pipeline.collect(IMAPFetchAttributes(uid: 9, body: Data("x".utf8))),
+    pipeline.collect(IMAPFetchAttributes(uid: 1, flags: ["\\Seen"])),
+  ]
+  #expect(collected == [true, true, true, false, false])
+
+  let ok = IMAPStatusResponse(kind: .ok, text: "done")
+  let secondCompleted = pipeline.complete(tag: "K2", status: ok)
+  #expect(secondCompleted)
+  let early = pipeline.takeFirstCompleted()
+  #expect(early == nil)
+  let unknownCompleted = pipeline.complete(tag: "K9", status: ok)
+  #expect(!unknownCompleted)
+  let firstCompleted = pipeline.complete(tag: "K1", status: ok)
+  #expect(firstCompleted)
+
+  let first = pipeline.takeFirstCompleted()
+  #expect(first?.1.map(\.uid) == [1, 2])
+  let second = pipeline.takeFirstCompleted()
+  #expect(second?.1.map(\.uid) == [3])
+  let rest = pipeline.takeFirstCompleted()
+  #expect(rest == nil)
+  #expect(pipeline.inFlight.isEmpty)
+}
