@@ -58,8 +58,9 @@ public actor AccountSyncer {
   ///
   /// - Returns: the fetched count of each folder.
   /// - Throws: `KithError` with `.authentication`, `.tls` or `.network` when login or the
-  ///   connection fails, `.store` when the store fails. Batches stored before a failure stay
-  ///   stored.
+  ///   connection fails, `.store` when the store fails. `CancellationError` when the task is
+  ///   cancelled, checked before each folder and after each stored batch. Batches stored
+  ///   before a failure or cancellation stay stored.
   public func syncOnce(onEvent: @escaping @Sendable (SyncEvent) -> Void = { _ in }) throws
     -> SyncSummary
   {
@@ -76,6 +77,7 @@ public actor AccountSyncer {
 
       var results: [FolderSyncResult] = []
       for (folder, role) in try foldersToSync(client) {
+        try Task.checkCancellation()
         results.append(try syncFolderReportingFailure(folder, role: role, client: client, emit: emit))
       }
 
@@ -83,6 +85,9 @@ public actor AccountSyncer {
       logger.info("sync finished", metadata: ["sync.fetched": String(summary.fetchedCount)])
       emit(.finished(summary))
       return summary
+    } catch is CancellationError {
+      logger.info("sync cancelled")
+      throw CancellationError()
     } catch {
       let failure = Self.kithError(error)
       logger.error(
@@ -176,6 +181,7 @@ public actor AccountSyncer {
       progress.bytesDone += messages.reduce(0) { $0 + ($1.size ?? $1.body.count) }
       result.fetchedCount += messages.count
       emit(.progress(progress))
+      try Task.checkCancellation()
     }
 
     logger.debug(

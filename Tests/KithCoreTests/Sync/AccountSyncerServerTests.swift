@@ -212,6 +212,29 @@ private func writeMessages(_ messages: [Data]) throws -> URL {
     #expect(store.messages(in: "INBOX").map(\.uid) == Array(1...UID(total)))
   }
 
+  @Test func cancelledSyncStopsAfterBatch() async throws {
+    let server = try MailServer.start()
+    defer { server.stop() }
+    let store = MemorySyncStore()
+    let syncer = makeSyncer(
+      server, store: store, configuration: SyncConfiguration(batchMessageLimit: 25))
+
+    let task = Task {
+      try await syncer.syncOnce { event in
+        // The callback runs inside this task, so this cancels the sync after its first batch.
+        if case .progress(let progress) = event, progress.messagesDone == 25 {
+          withUnsafeCurrentTask { $0?.cancel() }
+        }
+      }
+    }
+    let result = await task.result
+    #expect(throws: CancellationError.self) { try result.get() }
+    #expect(store.storedCount == 25)
+
+    let summary = try await syncer.syncOnce()
+    #expect(summary.fetchedCount == (try Fixtures.corpusFileNames().count) - 25)
+  }
+
   @Test func syncLeavesMessagesUnread() async throws {
     let server = try MailServer.start()
     defer { server.stop() }
