@@ -261,25 +261,37 @@ public final class IMAPClient {
   /// Returns the next response, receiving more bytes as needed.
   func readResponse() throws -> IMAPResponse {
     while true {
-      do {
-        if let response = try parser.next() {
-          if connection.options.wireTrace { trace(response) }
-          if case .untagged(.status(let status)) = response, status.kind == .bye {
-            byeText = status.text
-          }
-          return response
-        }
-      } catch {
-        if parser.hasFailed { connection.close() }
-        throw error
-      }
+      if let response = try nextBufferedResponse() { return response }
+      try receive { try connection.receive() }
+    }
+  }
 
-      do {
-        parser.feed(try connection.receive())
-      } catch let error as KithError {
-        guard let byeText else { throw error }
-        throw KithError(error.code, error.message, cause: "the server sent BYE: \(byeText)")
+  /// Returns the next response from the bytes received so far, or nil when more are needed.
+  func nextBufferedResponse() throws -> IMAPResponse? {
+    do {
+      guard let response = try parser.next() else { return nil }
+      if connection.options.wireTrace { trace(response) }
+      if case .untagged(.status(let status)) = response, status.kind == .bye {
+        byeText = status.text
       }
+      return response
+    } catch {
+      if parser.hasFailed { connection.close() }
+      throw error
+    }
+  }
+
+  /// Feeds the bytes that `read` returns to the parser and returns their count. A connection
+  /// error gets the server's BYE text as its cause.
+  @discardableResult
+  func receive(_ read: () throws -> [UInt8]) throws -> Int {
+    do {
+      let bytes = try read()
+      parser.feed(bytes)
+      return bytes.count
+    } catch let error as KithError {
+      guard let byeText else { throw error }
+      throw KithError(error.code, error.message, cause: "the server sent BYE: \(byeText)")
     }
   }
 

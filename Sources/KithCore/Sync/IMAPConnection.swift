@@ -175,6 +175,65 @@ public final class IMAPConnection {
     }
   }
 
+  /// Returns the bytes the server has sent so far, without waiting; empty when there are none.
+  ///
+  /// - Throws: `KithError` with `.network` when the server closed the connection or it failed.
+  public func receiveAvailable() throws -> [UInt8] {
+    var collected = receivedWhileSending
+    receivedWhileSending = []
+    _ = try drain(into: &collected, limit: 1024 * 1024)
+    return collected
+  }
+
+  /// The reason `waitUntilReadable` returned.
+  public enum WaitOutcome: Sendable {
+    case readable
+    case wokenUp
+    case timedOut
+  }
+
+  /// Waits until the server sends bytes, `wakeUpDescriptor` becomes readable, or `timeout`
+  /// seconds pass, without the connection's own timeout.
+  ///
+  /// Call it only after `receiveAvailable()` returned nothing: OpenSSL can hold decrypted
+  /// bytes that `poll()` on the socket does not see.
+  ///
+  /// - Throws: `KithError` with `.network` when the connection is closed.
+  public func waitUntilReadable(timeout: TimeInterval, wakeUpDescriptor: Int32?) throws
+    -> WaitOutcome
+  {
+    if !receivedWhileSending.isEmpty { return .readable }
+    let socket = try activeSocket()
+    let deadline = Date().addingTimeInterval(timeout)
+    var descriptors = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0)]
+    if let wakeUpDescriptor {
+      descriptors.append(pollfd(fd: wakeUpDescriptor, events: Int16(POLLIN), revents: 0))
+    }
+
+    while true {
+      let remaining = deadline.timeIntervalSinceNow
+      guard remaining > 0 else { return .timedOut }
+      let result = poll(&descriptors, nfds_t(descriptors.count), Int32(clamping: Int(remaining * 1000) + 1))
+      if result < 0 && errno == EINTR { continue }
+      guard result >= 0 else {
+        throw KithError(.network, "Waiting for the IMAP server \(options.host):\(options.port) failed.")
+      }
+      if result == 0 { continue }
+      if descriptors[0].revents != 0 { return .readable }
+      return .wokenUp
+    }
+  }
+
+  private func activeSocket() throws -> curl_socket_t {
+    let handle = try openHandle()
+    var socket: curl_socket_t = -1
+    guard kith_curl_getinfo_socket(handle, &socket) == CURLE_OK, socket != -1 else {
+      close()
+      throw KithError(.network, "The connection to \(options.host):\(options.port) is closed.")
+    }
+    return socket
+  }
+
   /// Reads into `collected` until `CURLE_AGAIN` (returns true) or `limit` bytes (returns false).
   private func drain(into collected: inout [UInt8], limit: Int) throws -> Bool {
     let handle = try openHandle()
@@ -210,12 +269,7 @@ public final class IMAPConnection {
   ///
   /// When waiting to write, a readable socket is drained into `receivedWhileSending`.
   private func waitForSocket(writable: Bool) throws {
-    let handle = try openHandle()
-    var socket: curl_socket_t = -1
-    guard kith_curl_getinfo_socket(handle, &socket) == CURLE_OK, socket != -1 else {
-      close()
-      throw KithError(.network, "The connection to \(options.host):\(options.port) is closed.")
-    }
+    let socket = try activeSocket()
 
     let events = Int16(writable ? (POLLOUT | POLLIN) : POLLIN)
     var descriptor = pollfd(fd: socket, events: events, revents: 0)

@@ -428,6 +428,37 @@ private func writeMessages(_ messages: [Data]) throws -> URL {
     #expect(client.unsolicitedResponses.isEmpty)
   }
 
+  @Test func idleReportsNewMailTimeoutAndWakeUp() throws {
+    let folder = try writeMessages([Data("Subject: one\n\nbody\n".utf8)])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let server = try MailServer.start(messages: folder)
+    defer { server.stop() }
+    let client = try IMAPClient(options: options(server))
+    defer { client.logout() }
+    _ = try client.examine("INBOX")
+
+    let timedOut = try client.idle(timeout: 0.3)
+    #expect(timedOut.end == .timedOut)
+
+    let wakeUp = try IMAPWakeUp()
+    DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { wakeUp.wakeUp() }
+    let started = Date()
+    let wokenUp = try client.idle(timeout: 20, wakeUp: wakeUp)
+    #expect(wokenUp.end == .wokenUp)
+    #expect(Date().timeIntervalSince(started) < 10)
+
+    let delivery = DispatchQueue(label: "kith.test.deliver")
+    delivery.asyncAfter(deadline: .now() + 0.3) {
+      try? server.deliver([folder.appendingPathComponent("001.eml")])
+    }
+    let changed = try client.idle(timeout: 20)
+    #expect(changed.end == .changed)
+    #expect(changed.responses.contains(.exists(2)))
+
+    let status = try client.execute("NOOP") { _ in false }
+    #expect(status.kind == .ok)
+  }
+
   @Test func clientReportsMailboxState() throws {
     let server = try MailServer.start()
     defer { server.stop() }
