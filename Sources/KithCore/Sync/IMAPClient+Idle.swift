@@ -13,9 +13,9 @@ extension IMAPClient {
   /// Waits in IDLE (RFC 2177) on the selected mailbox until the server reports a change,
   /// `timeout` seconds pass, or `wakeUp` fires, then ends IDLE with DONE.
   ///
-  /// RFC 2177 asks clients to end IDLE at least every 29 minutes, so `timeout` should stay
-  /// below that. The untagged responses received during IDLE are returned instead of being
-  /// queued as unsolicited.
+  /// Servers may log out a client after 30 idle minutes, so RFC 2177 advises ending IDLE at
+  /// least every 29 minutes, and `timeout` should stay below that. The untagged responses
+  /// received during IDLE are returned instead of being queued as unsolicited.
   ///
   /// - Throws: `KithError` with `.serverResponse` when the server lacks IDLE or rejects it,
   ///   `.network` when the connection fails.

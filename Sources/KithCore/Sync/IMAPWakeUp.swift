@@ -38,7 +38,7 @@ public final class IMAPWakeUp: @unchecked Sendable {
   /// Ends the current or the next wait. Several calls before a wait end only that one wait.
   public func wakeUp() {
     var byte: UInt8 = 1
-    // A full pipe already holds a pending wake-up, so a failed write loses nothing.
+    // A full pipe already contains a pending wake-up, so a failed write loses nothing.
     _ = write(writeDescriptor, &byte, 1)
   }
 
