@@ -2,7 +2,7 @@
 enum Schema {
   /// Migration `i` brings the schema from version `i` to `i + 1`. Append new ones, never edit
   /// an old one, because stores in the field already ran it.
-  static let migrations: [String] = [version1]
+  static let migrations: [String] = [version1, version2]
 
   /// The version a fully migrated store has.
   static var currentVersion: Int { migrations.count }
@@ -146,5 +146,16 @@ enum Schema {
       email_norm TEXT NOT NULL UNIQUE
     );
     CREATE INDEX contact_emails_by_contact ON contact_emails (contact, position);
+    """
+
+  // Flag changes made in Kith that the server has not confirmed yet. The sync actor sends
+  // them with UID STORE and deletes each row once the server accepted it.
+  private static let version2 = """
+    CREATE TABLE pending_flag_changes (
+      message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+      flag TEXT NOT NULL,
+      is_added INTEGER NOT NULL,
+      PRIMARY KEY (message, flag)
+    );
     """
 }
