@@ -11,10 +11,12 @@ public final class TmuxSession: @unchecked Sendable {
   public init(command: String, columns: Int, rows: Int, folder: URL, environment: [String: String] = [:]) throws {
     socket = folder.appendingPathComponent("tmux.sock")
     let exports = environment.map { "export \($0.key)='\($0.value)';" }.joined(separator: " ")
+    // The new tmux server inherits the client's standard output, so a pipe there would never
+    // reach end of file while the server lives; its output goes to /dev/null instead.
     try Self.tmux(socket, [
       "-f", "/dev/null", "new-session", "-d", "-x", "\(columns)", "-y", "\(rows)",
       "\(exports) TERM=xterm-256color exec \(command)",
-    ])
+    ], capturesOutput: false)
     let pid = try Self.tmux(socket, ["display-message", "-p", "#{pid}"])
     serverPID = Int32(pid.trimmingCharacters(in: .whitespacesAndNewlines))
     // Keep the pane after the command exits, so that tests can read its exit status.
@@ -61,15 +63,15 @@ public final class TmuxSession: @unchecked Sendable {
   }
 
   @discardableResult
-  static func tmux(_ socket: URL, _ arguments: [String]) throws -> String {
+  static func tmux(_ socket: URL, _ arguments: [String], capturesOutput: Bool = true) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
     process.arguments = ["-S", socket.path] + arguments
     let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
+    process.standardOutput = capturesOutput ? output : FileHandle.nullDevice
+    process.standardError = capturesOutput ? output : FileHandle.nullDevice
     try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
+    let data = capturesOutput ? output.fileHandleForReading.readDataToEndOfFile() : Data()
     process.waitUntilExit()
     let text = String(decoding: data, as: UTF8.self)
     guard process.terminationStatus == 0 else {
