@@ -93,12 +93,13 @@ import Testing
     #expect(moved.contains(String(secondSubject.prefix(20))))
 
     try tmux.send("q")
-    var status = try tmux.exitStatus()
+    var ending = try tmux.ending()
     let deadline = Date().addingTimeInterval(10)
-    while status == nil && Date() < deadline {
+    while ending == nil && Date() < deadline {
       usleep(100_000)
-      status = try tmux.exitStatus()
+      ending = try tmux.ending()
     }
-    #expect(status == 0)
+    let finalScreen = try tmux.capture()
+    #expect(ending == .exited(0), "kith did not quit cleanly on q; the screen shows:\n\(finalScreen)")
   }
 }
