@@ -86,7 +86,7 @@ MAILERS = [
 
 
 class People:
-    """The sender pool: about 300 people, each with a name, an address and a signature."""
+    """The sender pool: 300 people, each with a name, an address and a company."""
 
     def __init__(self, rng):
         pairs = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
@@ -103,7 +103,7 @@ class People:
 
     def pick(self, rng):
         # Half of the picks favour the first people in the pool, so a few contacts write much
-        # more often than the rest, as in a real inbox; the most frequent sends about 3 %.
+        # more often than the rest, as in a real inbox. The most frequent sends about 3 %.
         if rng.random() < 0.5:
             return self.people[int(len(self.people) * rng.random() ** 2)]
         return rng.choice(self.people)
@@ -141,8 +141,14 @@ def quoted_printable(text):
                 lines.append(current + "=")
                 current = ""
             current += piece
+        # RFC 2045 drops trailing white space in transport, so it must be encoded.
         if current.endswith((" ", "\t")):
-            current = current[:-1] + f"={ord(current[-1]):02X}"
+            encoded_space = f"={ord(current[-1]):02X}"
+            current = current[:-1]
+            if len(current) + len(encoded_space) > 76:
+                lines.append(current + "=")
+                current = ""
+            current += encoded_space
         lines.append(current)
     return "\n".join(lines)
 
@@ -204,29 +210,13 @@ class Generator:
         return (base + jitter).astimezone(offset)
 
     def message(self, index):
+        """Returns the text of the `index`-th message (0-based), headers and body."""
         rng = self.rng
         sender = self.people.pick(rng)
         date = self.date_for(index)
         message_id = f"<{date.strftime('%Y%m%d%H%M%S')}.{index}.{self.seed}@" \
                      f"{sender['address'].split('@')[1]}>"
-
-        thread = None
-        if self.threads and rng.random() < 0.6:
-            thread = self.threads[max(0, len(self.threads) - 1 - int(rng.expovariate(0.05)))]
-        if thread is None:
-            topic = f"{rng.choice(SUBJECT_TOPICS)}: {rng.choice(SUBJECT_DETAILS)}"
-            thread = {"subject": topic, "ids": [], "people": [sender]}
-            self.threads.append(thread)
-            if len(self.threads) > 400:
-                del self.threads[0]
-            subject = topic
-        else:
-            subject = "Re: " + thread["subject"]
-        in_reply_to = thread["ids"][-1] if thread["ids"] else None
-        references = thread["ids"][-10:]
-        thread["ids"].append(message_id)
-        if sender not in thread["people"]:
-            thread["people"].append(sender)
+        thread, subject, in_reply_to, references = self.join_thread(sender, message_id)
 
         kind = rng.random()
         if kind < 0.84:
@@ -238,23 +228,52 @@ class Generator:
         else:
             body_size = log_uniform(rng, 800, 6000)
             content_type = "mixed"
-
-        text = self.text.paragraphs(rng, body_size)
-        greeting = f"Hi {OWNER[0].split()[0]},\n\n"
-        signature = f"\n\nBest regards,\n{sender['name']}\n{sender['company']}\n"
-        if in_reply_to and rng.random() < 0.7:
-            quoted = "\n".join("> " + line for line in
-                               self.text.paragraphs(rng, rng.randint(300, 1500)).split("\n"))
-            text = f"{text}\n\nOn {date.strftime('%a, %d %b %Y')}, someone wrote:\n{quoted}"
-        text = greeting + text + signature
+        text = self.body_text(sender, date, body_size, is_reply=in_reply_to is not None)
 
         headers = self.headers(sender, thread, date, message_id, subject, in_reply_to, references)
         if content_type is None:
-            body, mime = self.text_part(text, sender)
+            body, mime = self.text_part(text)
             return headers + mime + "\n" + body + "\n"
         if content_type == "alternative":
             return headers + self.alternative(text, sender, index)
         return headers + self.mixed(text, sender, index)
+
+    def join_thread(self, sender, message_id):
+        """Starts a thread or picks a recent one (60 %); returns it with the reply headers."""
+        rng = self.rng
+        thread = None
+        if self.threads and rng.random() < 0.6:
+            # Mostly one of the latest threads, now and then one from weeks ago.
+            thread = self.threads[max(0, len(self.threads) - 1 - int(rng.expovariate(0.05)))]
+        if thread is None:
+            topic = f"{rng.choice(SUBJECT_TOPICS)}: {rng.choice(SUBJECT_DETAILS)}"
+            thread = {"subject": topic, "ids": [], "people": [sender]}
+            self.threads.append(thread)
+            if len(self.threads) > 400:
+                del self.threads[0]
+            subject = topic
+        else:
+            subject = "Re: " + thread["subject"]
+
+        in_reply_to = thread["ids"][-1] if thread["ids"] else None
+        references = thread["ids"][-10:]
+        thread["ids"].append(message_id)
+        if sender not in thread["people"]:
+            thread["people"].append(sender)
+        return thread, subject, in_reply_to, references
+
+    def body_text(self, sender, date, size, is_reply):
+        """Returns a greeting, about `size` characters of text, a signature and, in most
+        replies, quoted text."""
+        rng = self.rng
+        text = self.text.paragraphs(rng, size)
+        greeting = f"Hi {OWNER[0].split()[0]},\n\n"
+        signature = f"\n\nBest regards,\n{sender['name']}\n{sender['company']}\n"
+        if is_reply and rng.random() < 0.7:
+            quoted = "\n".join("> " + line for line in
+                               self.text.paragraphs(rng, rng.randint(300, 1500)).split("\n"))
+            text = f"{text}\n\nOn {date.strftime('%a, %d %b %Y')}, someone wrote:\n{quoted}"
+        return greeting + text + signature
 
     def headers(self, sender, thread, date, message_id, subject, in_reply_to, references):
         rng = self.rng
@@ -267,6 +286,7 @@ class Generator:
                          f"(mx{hop + 1}.example [192.0.2.{(hop * 37 + 11) % 250}])\n"
                          f"\tby mail.example.test with ESMTPS id {rng.getrandbits(48):012x};\n"
                          f"\t{stamp}")
+
         lines.append(f"Message-ID: {message_id}")
         lines.append("Date: " + date.strftime("%a, %d %b %Y %H:%M:%S %z"))
         lines.append(f"From: {encode_display_name(sender['name'])} <{sender['address']}>")
@@ -275,6 +295,7 @@ class Generator:
         if others:
             lines.append("Cc: " + ",\n ".join(
                 f"{encode_display_name(p['name'])} <{p['address']}>" for p in others))
+
         if subject.isascii():
             lines.append(f"Subject: {subject}")
         else:
@@ -282,13 +303,14 @@ class Generator:
         if in_reply_to:
             lines.append(f"In-Reply-To: {in_reply_to}")
             lines.append("References: " + "\n ".join(references))
+
         mailer = rng.choice(MAILERS)
         if mailer:
             lines.append(f"X-Mailer: {mailer}")
         lines.append("MIME-Version: 1.0")
         return "\n".join(lines) + "\n"
 
-    def text_part(self, text, sender):
+    def text_part(self, text):
         """Returns (body, header lines) for a text/plain part."""
         if text.isascii():
             return text, "Content-Type: text/plain; charset=us-ascii; format=flowed\n" \
@@ -301,7 +323,7 @@ class Generator:
 
     def alternative(self, text, sender, index):
         boundary = self.boundary(index, "alt")
-        body, mime = self.text_part(text, sender)
+        body, mime = self.text_part(text)
         paragraphs = "\n".join(
             f"<p style=\"margin:0 0 12px 0;font-family:Arial,sans-serif\">"
             f"{paragraph.replace('&', '&amp;').replace('<', '&lt;').replace(chr(10), ' ')}</p>"
@@ -320,7 +342,7 @@ class Generator:
     def mixed(self, text, sender, index):
         rng = self.rng
         boundary = self.boundary(index, "mix")
-        body, mime = self.text_part(text, sender)
+        body, mime = self.text_part(text)
         parts = [f"Content-Type: multipart/mixed; boundary=\"{boundary}\"\n\n"
                  f"This is a multi-part message in MIME format.\n"
                  f"--{boundary}\n{mime}\n{body}\n"]

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Streams a whole IMAP mailbox over TLS once and throws the bytes away: the floor for a sync.
+"""Streams a whole IMAP mailbox once over TLS and discards the bytes: a lower bound for a sync.
 
 Usage: bench/lib/imap_stream.py --host H --port P --user U --ca-file CA [--mailbox INBOX]
 The password is read from the first line of standard input.
