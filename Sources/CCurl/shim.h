@@ -30,6 +30,11 @@ static inline CURLcode kith_curl_getinfo_long(CURL *handle, CURLINFO info, long 
   return curl_easy_getinfo(handle, info, value);
 }
 
+// CURL_GLOBAL_DEFAULT is a macro built from other macros, which Swift does not import.
+static inline CURLcode kith_curl_global_init(void) {
+  return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 // The option is spelled with three L's in curl 7.88; later releases renamed it.
 static inline CURLcode kith_curl_allow_recipient_failures(CURL *handle, long allow) {
 #ifdef CURLOPT_MAIL_RCPT_ALLOWFAILS

@@ -7,6 +7,33 @@
 #undef LIBXML_ICU_ENABLED
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+
+static inline void kith_libxml2_ignore_generic_error(void *context, const char *message, ...) {
+  (void) context;
+  (void) message;
+}
+
+static inline void kith_libxml2_ignore_structured_error(void *context, xmlErrorPtr error) {
+  (void) context;
+  (void) error;
+}
+
+// Stops libxml2 from printing parser errors to standard error. libxml2 2.9 keeps both error
+// handlers per thread, so this must run on every thread that parses, before it parses.
+static inline void kith_libxml2_silence_errors(void) {
+  xmlSetGenericErrorFunc(NULL, kith_libxml2_ignore_generic_error);
+  xmlSetStructuredErrorFunc(NULL, kith_libxml2_ignore_structured_error);
+}
+
+// Parses UTF-8 HTML leniently: recovers from errors, reports none, loads nothing from the
+// network and ignores any charset the document declares, because the caller already
+// converted it to UTF-8. The caller frees the result with xmlFreeDoc.
+static inline htmlDocPtr kith_libxml2_parse_html(const char *utf8, int length) {
+  int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET
+      | HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC;
+  return htmlReadMemory(utf8, length, NULL, "UTF-8", options);
+}
 #endif

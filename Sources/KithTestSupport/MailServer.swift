@@ -73,13 +73,20 @@ public final class MailServer: @unchecked Sendable {
   ///   - sent: A folder whose files become the Sent folder, stored with `\Seen`.
   ///   - withoutCapabilities: IMAP capabilities the server does not advertise, such as
   ///     `["CONDSTORE", "QRESYNC", "IDLE"]`.
-  /// - Throws: `KithError` with `.configuration` when the script fails; the message contains
-  ///   its output.
+  ///   - user: The login name; the email address is `USER@example.test`.
+  ///   - password: The password, `kith-test-password` when nil. It must not contain `:`, CR,
+  ///     LF or NUL.
+  /// - Throws: `KithError` with `.configuration` when the script fails. The error's cause
+  ///   contains the script's output.
   public static func start(
-    messages: URL? = nil, sent: URL? = nil, withoutCapabilities: [String] = []
+    messages: URL? = nil, sent: URL? = nil, withoutCapabilities: [String] = [],
+    user: String = "kith", password: String? = nil
   ) throws -> MailServer {
     let (directory, isTemporary) = try makeStateDirectory()
-    var arguments = ["start", directory.path]
+    var arguments = ["start", directory.path, "--user", user]
+    if let password {
+      arguments += ["--password", password]
+    }
     if let messages {
       arguments += ["--messages", messages.path]
     }
@@ -95,6 +102,10 @@ public final class MailServer: @unchecked Sendable {
       return try MailServer(stateDirectory: directory, removesStateDirectory: isTemporary)
     } catch {
       _ = try? runScript(["stop", directory.path], stateDirectory: directory)
+      // The thrown error carries the script's output, so a temporary folder can go.
+      if isTemporary {
+        try? FileManager.default.removeItem(at: directory)
+      }
       throw error
     }
   }
@@ -159,7 +170,9 @@ public final class MailServer: @unchecked Sendable {
 
   /// Adds message files to the INBOX, unchanged, with UIDs in the order given.
   ///
-  /// Works while the server runs; Dovecot assigns the UIDs when it next checks the INBOX.
+  /// Works while the server runs; Dovecot assigns the UIDs when it next checks the INBOX. A
+  /// client in IDLE got `* N EXISTS` about 0.5 s after the call (Dovecot 2.3.19, measured once
+  /// by hand on this project's 2-core test machine).
   /// - Throws: `KithError` with `.configuration` when a file is missing or the script fails.
   public func deliver(_ files: [URL]) throws {
     guard !files.isEmpty else { return }

@@ -34,6 +34,29 @@ public final class SampleMailData: MailBrowsing {
     return messagesByThread[thread] ?? []
   }
 
+  /// The ids passed to `markSeen`, in call order, so tests can check what the UI marked read.
+  public private(set) var markedSeen: [MessageRowID] = []
+  /// Attachment bytes by message and index, returned by `attachmentData`.
+  public var attachments: [MessageRowID: [Data]] = [:]
+
+  public func markSeen(_ messages: [MessageRowID]) throws {
+    if let failure { throw failure }
+    markedSeen.append(contentsOf: messages)
+    for (thread, details) in messagesByThread {
+      messagesByThread[thread] = details.map { detail in
+        var copy = detail
+        if messages.contains(detail.id) { copy.isSeen = true }
+        return copy
+      }
+    }
+  }
+
+  public func attachmentData(of message: MessageRowID, index: Int) throws -> Data? {
+    if let failure { throw failure }
+    guard let list = attachments[message], list.indices.contains(index) else { return nil }
+    return list[index]
+  }
+
   /// A fixed reference time, 2026-03-02 09:30 UTC, so dates in tests do not drift.
   public static let referenceDate = Date(timeIntervalSince1970: 1_772_443_800)
 

@@ -1,4 +1,5 @@
 import Foundation
+import KithCore
 import KithTestSupport
 import Testing
 
@@ -119,7 +120,9 @@ import Testing
 }
 
 @Test func smtpSendArrivesInInbox() throws {
-  let server = try MailServer.start(messages: try emptyFolder())
+  let messages = try emptyFolder()
+  defer { removeFolder(messages) }
+  let server = try MailServer.start(messages: messages)
   defer { server.stop() }
 
   let message = Data(
@@ -160,8 +163,10 @@ import Testing
 }
 
 @Test func withoutCapabilitiesHidesThem() throws {
+  let messages = try emptyFolder()
+  defer { removeFolder(messages) }
   let server = try MailServer.start(
-    messages: try emptyFolder(), withoutCapabilities: ["CONDSTORE", "QRESYNC", "IDLE"])
+    messages: messages, withoutCapabilities: ["CONDSTORE", "QRESYNC", "IDLE"])
   defer { server.stop() }
 
   let result = runCurl([
@@ -180,8 +185,11 @@ import Testing
 
 @Test func deliverAndSentSeedReachIMAP() throws {
   let corpus = try Fixtures.corpusFileNames()
-  let server = try MailServer.start(
-    messages: try emptyFolder(), sent: try folder(withCorpusFiles: Array(corpus.prefix(2))))
+  let messages = try emptyFolder()
+  defer { removeFolder(messages) }
+  let sentMessages = try folder(withCorpusFiles: Array(corpus.prefix(2)))
+  defer { removeFolder(sentMessages) }
+  let server = try MailServer.start(messages: messages, sent: sentMessages)
   defer { server.stop() }
 
   let files = corpus.suffix(3).map { Fixtures.corpusDirectory.appendingPathComponent($0) }
@@ -209,7 +217,9 @@ import Testing
 }
 
 @Test func setPasswordChangesLogin() throws {
-  let server = try MailServer.start(messages: try emptyFolder())
+  let messages = try emptyFolder()
+  defer { removeFolder(messages) }
+  let server = try MailServer.start(messages: messages)
   defer { server.stop() }
 
   try server.setPassword("new-secret")
@@ -224,6 +234,31 @@ import Testing
     "imaps://127.0.0.1:\(server.imapsPort)/",
   ])
   #expect(oldLogin.status == 67, "curl with the old password: \(oldLogin.output)")
+}
+
+@Test func customUserAndQuotedPassword() throws {
+  let messages = try emptyFolder()
+  defer { removeFolder(messages) }
+  let password = "it's a \"pass\" $word"
+  let server = try MailServer.start(messages: messages, user: "ann", password: password)
+  defer { server.stop() }
+
+  #expect(server.user == "ann")
+  #expect(server.email == "ann@example.test")
+  #expect(server.password == password)
+  let login = runCurl([
+    "--cacert", server.caFile.path, "-u", "ann:\(password)",
+    "imaps://127.0.0.1:\(server.imapsPort)/",
+  ])
+  #expect(login.status == 0, "curl: \(login.output)")
+}
+
+@Test func invalidPasswordFailsStart() throws {
+  let messages = try emptyFolder()
+  defer { removeFolder(messages) }
+  #expect(throws: KithError.self) {
+    _ = try MailServer.start(messages: messages, password: "a:b")
+  }
 }
 
 @Test func environmentParserRemovesShellQuotes() {
@@ -269,6 +304,10 @@ private func maildirFiles(_ maildir: URL) throws -> [URL] {
     return try FileManager.default.contentsOfDirectory(atPath: folder.path)
       .map { folder.appendingPathComponent($0) }
   }
+}
+
+private func removeFolder(_ folder: URL) {
+  try? FileManager.default.removeItem(at: folder)
 }
 
 private func emptyFolder() throws -> URL {

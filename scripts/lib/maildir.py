@@ -28,9 +28,9 @@ def seed_name(index):
 def delivery_name(counter, microseconds=None):
     """Returns a unique Maildir file name for a message delivered at `microseconds`.
 
-    `microseconds` counts from the Unix epoch and defaults to now. Dovecot orders new files by
-    the seconds and then the `M` microseconds in their names, so callers that deliver a batch
-    pass increasing values to keep UIDs in batch order.
+    `microseconds` counts from the Unix epoch and defaults to now. Dovecot 2.3 orders new files
+    by the seconds and then the `M` microseconds in their names (maildir_filename_sort_cmp),
+    so callers that deliver a batch pass increasing values to keep UIDs in batch order.
     """
     if microseconds is None:
         microseconds = time.time_ns() // 1000

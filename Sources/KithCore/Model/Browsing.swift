@@ -85,4 +85,8 @@ public protocol MailBrowsing: AnyObject {
   func threadSummaries(for contact: ContactID) throws -> [ThreadSummary]
   /// Returns the messages of `thread`, oldest first.
   func messageDetails(in thread: ThreadID) throws -> [MessageDetail]
+  /// Marks messages read at once and queues the change for the server.
+  func markSeen(_ messages: [MessageRowID]) throws
+  /// Returns the decoded bytes of attachment `index` of `message`, or nil when missing.
+  func attachmentData(of message: MessageRowID, index: Int) throws -> Data?
 }

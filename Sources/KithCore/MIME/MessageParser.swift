@@ -1,0 +1,108 @@
+import CGMime
+import Foundation
+
+/// Parses raw RFC 5322 messages with GMime into `ParsedMessage` values.
+public enum MessageParser {
+  /// Parses one message.
+  ///
+  /// Text that cannot be decoded is shown with U+FFFD and a line in `notes`. Input without
+  /// a message header becomes the body text, with a note. The corpus tests parse every
+  /// sample file this way. Thread-safe, because each call uses its own GMime parser and
+  /// options.
+  public static func parse(_ raw: Data) -> ParsedMessage {
+    parse(raw, encodedMessageDepth: 0, attachmentIndex: nil).message
+  }
+
+  /// Returns the decoded content of the attachment at `index` in `parse(raw).attachments`, or
+  /// nil when there is no such attachment. An attached message is returned as the raw
+  /// message, ready to be saved as an .eml file.
+  public static func attachmentData(_ raw: Data, at index: Int) -> Data? {
+    guard index >= 0 else { return nil }
+    return parse(raw, encodedMessageDepth: 0, attachmentIndex: index).attachmentData
+  }
+
+  /// Parses one message that is `encodedMessageDepth` levels deep inside encoded attached
+  /// messages, and returns the content of the attachment at `attachmentIndex` when given.
+  static func parse(_ raw: Data, encodedMessageDepth: Int, attachmentIndex: Int?)
+    -> (message: ParsedMessage, attachmentData: Data?)
+  {
+    guard !raw.isEmpty else {
+      return (ParsedMessage(notes: ["The message is empty."]), nil)
+    }
+    return GMimeRuntime.withParserOptions { options in
+      let warnings = ParserWarnings()
+      let context = Unmanaged.passUnretained(warnings).toOpaque()
+      g_mime_parser_options_set_warning_callback(options, ParserWarnings.callback, context)
+
+      let input = RawMessageRepair.endingHeadersAtBlankLine(raw)
+      let message = parseMessage(input, options: options)
+        ?? parseMessage(RawMessageRepair.withoutLeadingJunk(input), options: options)
+      guard let message else {
+        let text = CharsetDecoder.decode(raw, charset: nil).text
+        let parsed = ParsedMessage(
+          bodyText: text.trimmingCharacters(in: .whitespacesAndNewlines),
+          notes: ["The data has no message header; it is shown as plain text."])
+        return (parsed, nil)
+      }
+      defer { g_object_unref(message) }
+
+      var parsed = MessageHeaders.read(message, options: options)
+      var collector = MessageBodyCollector(
+        options: options, encodedMessageDepth: encodedMessageDepth,
+        capturedAttachmentIndex: attachmentIndex)
+      if let root = g_mime_message_get_mime_part(message) {
+        collector.collect(root, depth: 0, wantsText: true)
+      }
+      parsed.bodyText = collector.bodyText
+      parsed.attachments = collector.attachments
+      parsed.notes = unique(warnings.notes + collector.notes)
+      withExtendedLifetime(warnings) {}
+      return (parsed, collector.capturedAttachment)
+    }
+  }
+
+  private static func parseMessage(_ raw: Data, options: OpaquePointer)
+    -> UnsafeMutablePointer<GMimeMessage>?
+  {
+    guard !raw.isEmpty else { return nil }
+    return raw.withUnsafeBytes { buffer in
+      kith_gmime_parse_message(buffer.baseAddress, buffer.count, options)
+    }
+  }
+
+  private static func unique(_ notes: [String]) -> [String] {
+    var seen: Set<String> = []
+    return notes.filter { seen.insert($0).inserted }
+  }
+}
+
+/// Collects, as notes, the GMime parser warnings that mean parts of the message are missing
+/// or changed.
+private final class ParserWarnings {
+  var notes: [String] = []
+
+  static let callback: GMimeParserWarningFunc = { _, code, _, context in
+    guard let context else { return }
+    let warnings = Unmanaged<ParserWarnings>.fromOpaque(context).takeUnretainedValue()
+    if let note = note(for: code) { warnings.notes.append(note) }
+  }
+
+  private static func note(for code: GMimeParserWarning) -> String? {
+    switch code {
+    case GMIME_WARN_MALFORMED_MULTIPART:
+      return "A multipart part contains no parts; its content may be missing."
+    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+      return "A multipart part has no boundary parameter; its content is shown as plain text."
+    case GMIME_WARN_TRUNCATED_MESSAGE:
+      return "The message is truncated."
+    case GMIME_CRIT_NESTING_OVERFLOW:
+      return "The MIME structure is nested too deeply; the innermost parts are not shown."
+    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT, GMIME_WARN_MALFORMED_MESSAGE:
+      return "The MIME structure is malformed; some parts may be missing."
+    case GMIME_WARN_INVALID_CONTENT_TYPE:
+      return "A part has an invalid Content-Type and is treated as application/octet-stream."
+    default:
+      return nil
+    }
+  }
+}

@@ -1,0 +1,161 @@
+/// The store's schema as a list of migrations; `PRAGMA user_version` counts those applied.
+enum Schema {
+  /// Migration `i` brings the schema from version `i` to `i + 1`. Append new ones, never edit
+  /// an old one, because stores in the field already ran it.
+  static let migrations: [String] = [version1, version2]
+
+  /// The version a fully migrated store has.
+  static var currentVersion: Int { migrations.count }
+
+  /// Opens the connection's settings and brings the schema up to date.
+  ///
+  /// - Throws: `KithError` with `.store` when a migration fails (that migration rolls back)
+  ///   or when the file was written by a newer Kith.
+  static func prepare(_ database: Database) throws {
+    // journal_mode returns "memory" for in-memory databases, which cannot use WAL.
+    try database.execute("PRAGMA journal_mode = WAL")
+    try database.execute("PRAGMA foreign_keys = ON")
+    try database.execute("PRAGMA busy_timeout = 5000")
+    // FULL (SQLite's default) syncs the WAL on every commit, so a committed batch survives a
+    // power loss, not only a killed process.
+    try database.execute("PRAGMA synchronous = FULL")
+
+    let version = try userVersion(database)
+    guard version <= currentVersion else {
+      throw KithError(
+        .store,
+        "The store at \(database.path) has schema version \(version), newer than this Kith supports (\(currentVersion)). Update Kith.")
+    }
+    for next in version..<currentVersion {
+      try database.transaction {
+        try database.execute(migrations[next])
+        try database.execute("PRAGMA user_version = \(next + 1)")
+      }
+    }
+  }
+
+  static func userVersion(_ database: Database) throws -> Int {
+    try database.firstRow("PRAGMA user_version") { $0.int(0) } ?? 0
+  }
+
+  // Dates are REAL seconds since 1970. Addresses are compared through `email_norm`, the
+  // lower-cased address, so linking mail to contacts is a join on that column.
+  private static let version1 = """
+    CREATE TABLE accounts (
+      id INTEGER PRIMARY KEY,
+      key TEXT NOT NULL UNIQUE,
+      owner TEXT
+    );
+
+    CREATE TABLE folders (
+      id INTEGER PRIMARY KEY,
+      account INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+      name TEXT NOT NULL,
+      uidvalidity INTEGER NOT NULL,
+      highest_uid INTEGER NOT NULL DEFAULT 0,
+      UNIQUE (account, name)
+    );
+
+    -- subject_key: the normalized subject used to group messages without references.
+    -- needs_root: 1 while the thread holds only replies found by subject, so that an original
+    -- without references that arrives later can still join it.
+    CREATE TABLE threads (
+      id INTEGER PRIMARY KEY,
+      account INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+      subject_key TEXT NOT NULL,
+      needs_root INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX threads_by_subject ON threads (account, subject_key);
+
+    -- Every Message-ID seen in an account, as a message's own or as a reference, mapped to
+    -- its thread. Referenced but missing parents are here too, so that two replies to the
+    -- same missing message share a thread.
+    CREATE TABLE thread_message_ids (
+      account INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+      message_id TEXT NOT NULL,
+      thread INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+      PRIMARY KEY (account, message_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX thread_message_ids_by_thread ON thread_message_ids (thread);
+
+    -- sort_date: the Date header, else the internal date; views order by it.
+    -- is_duplicate: 1 when an older row of the same account has the same Message-ID (the
+    -- same mail in Inbox and Sent); views skip duplicates.
+    CREATE TABLE messages (
+      id INTEGER PRIMARY KEY,
+      account INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+      folder INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+      uidvalidity INTEGER NOT NULL,
+      uid INTEGER NOT NULL,
+      flags TEXT NOT NULL DEFAULT '',
+      is_seen INTEGER NOT NULL DEFAULT 0,
+      internal_date REAL,
+      message_id TEXT,
+      in_reply_to TEXT,
+      "references" TEXT NOT NULL DEFAULT '',
+      subject TEXT,
+      date REAL,
+      sort_date REAL,
+      from_text TEXT NOT NULL DEFAULT '',
+      to_text TEXT NOT NULL DEFAULT '',
+      body_text TEXT NOT NULL DEFAULT '',
+      attachments TEXT NOT NULL DEFAULT '[]',
+      raw BLOB NOT NULL,
+      size INTEGER NOT NULL,
+      thread_id INTEGER NOT NULL REFERENCES threads(id),
+      is_duplicate INTEGER NOT NULL DEFAULT 0,
+      UNIQUE (folder, uidvalidity, uid)
+    );
+    CREATE INDEX messages_by_thread ON messages (thread_id, sort_date);
+    CREATE INDEX messages_by_message_id ON messages (account, message_id);
+
+    -- role: from, to, cc or reply-to; position keeps the header's order.
+    CREATE TABLE message_addresses (
+      message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+      role TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      name TEXT,
+      email TEXT NOT NULL,
+      email_norm TEXT NOT NULL
+    );
+    CREATE INDEX message_addresses_by_email ON message_addresses (email_norm, message);
+    CREATE INDEX message_addresses_by_message ON message_addresses (message);
+
+    CREATE TABLE companies (
+      id INTEGER PRIMARY KEY,
+      name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+      domain TEXT,
+      notes TEXT
+    );
+
+    CREATE TABLE contacts (
+      id INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      phone TEXT,
+      title TEXT,
+      notes TEXT,
+      company INTEGER REFERENCES companies(id) ON DELETE SET NULL,
+      owner TEXT
+    );
+    CREATE INDEX contacts_by_company ON contacts (company);
+
+    CREATE TABLE contact_emails (
+      contact INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+      position INTEGER NOT NULL,
+      email TEXT NOT NULL,
+      email_norm TEXT NOT NULL UNIQUE
+    );
+    CREATE INDEX contact_emails_by_contact ON contact_emails (contact, position);
+    """
+
+  // Flag changes made in Kith that the server has not confirmed yet. The sync actor sends
+  // them with UID STORE and deletes each row once the server accepted it.
+  private static let version2 = """
+    CREATE TABLE pending_flag_changes (
+      message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+      flag TEXT NOT NULL,
+      is_added INTEGER NOT NULL,
+      PRIMARY KEY (message, flag)
+    );
+    """
+}

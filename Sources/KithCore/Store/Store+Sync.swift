@@ -1,0 +1,233 @@
+import Foundation
+
+extension Store: SyncStore {
+  public func folderState(account: AccountID, folder: String) throws -> FolderSyncState? {
+    try database.firstRow(
+      "SELECT uidvalidity, highest_uid FROM folders WHERE account = ?1 AND name = ?2",
+      account, folder
+    ) {
+      FolderSyncState(
+        uidValidity: UInt32(truncatingIfNeeded: $0.int64(0)),
+        highestUID: UID(truncatingIfNeeded: $0.int64(1)))
+    }
+  }
+
+  /// Stores a batch of fetched messages in one transaction and advances the folder's state.
+  ///
+  /// Messages already stored under the same folder, UIDVALIDITY and UID are skipped, so a
+  /// replayed batch stores nothing twice. Each new message gets a thread (see
+  /// `assignThread`). The folder row is created on first use; `highestUID` becomes the
+  /// maximum of its old value and the batch's UIDs.
+  /// - Throws: `KithError` with `.store` when the folder is stored under another UIDVALIDITY
+  ///   (call `resetFolder` first) or when SQLite fails. Then nothing of the batch is stored.
+  public func storeFetched(
+    account: AccountID, folder: String, uidValidity: UInt32, messages: [FetchedMessage]
+  ) throws {
+    let storedCount = try database.transaction {
+      let folderID = try ensureFolder(account: account, folder: folder, uidValidity: uidValidity)
+      var storedCount = 0
+      for message in messages {
+        if try insertMessage(message, account: account, folderID: folderID, uidValidity: uidValidity) {
+          storedCount += 1
+        }
+      }
+      if let maxUID = messages.map(\.uid).max() {
+        try database.run(
+          "UPDATE folders SET highest_uid = max(highest_uid, ?1) WHERE id = ?2", maxUID, folderID)
+      }
+      return storedCount
+    }
+    Self.logger.debug(
+      "stored fetched batch",
+      metadata: [
+        "store.account": "\(account)", "store.folder": folder, "store.stored": "\(storedCount)",
+        "store.skipped": "\(messages.count - storedCount)",
+      ])
+  }
+
+  /// Deletes the messages of `folder` stored under a UIDVALIDITY other than `uidValidity`,
+  /// and records `uidValidity` with a highest UID of 0 so that the next sync fetches the
+  /// folder again. Creates the folder row when missing.
+  public func resetFolder(account: AccountID, folder: String, uidValidity: UInt32) throws {
+    try database.transaction {
+      let folderID = try ensureFolder(account: account, folder: folder, uidValidity: nil)
+      let stale = try database.rows(
+        "SELECT id FROM messages WHERE folder = ?1 AND uidvalidity != ?2", folderID, uidValidity
+      ) { MessageRowID($0.int64(0)) }
+      try deleteMessages(stale)
+      try database.run(
+        "UPDATE folders SET uidvalidity = ?1, highest_uid = 0 WHERE id = ?2 AND uidvalidity != ?1",
+        uidValidity, folderID)
+    }
+  }
+
+  /// Deletes the messages with `uids` from `folder` (expunged on the server) and returns how
+  /// many were stored.
+  @discardableResult
+  public func removeMessages(account: AccountID, folder: String, uids: [UID]) throws -> Int {
+    try database.transaction {
+      var ids: [MessageRowID] = []
+      for uid in uids {
+        if let id = try messageRowID(account: account, folder: folder, uid: uid) {
+          ids.append(id)
+        }
+      }
+      try deleteMessages(ids)
+      return ids.count
+    }
+  }
+
+  // MARK: Helpers
+
+  /// Returns the folder's row id, creating the row with `uidValidity` when missing.
+  ///
+  /// - Throws: `KithError` with `.store` when the row exists under another UIDVALIDITY and
+  ///   `uidValidity` is not nil.
+  private func ensureFolder(account: AccountID, folder: String, uidValidity: UInt32?) throws
+    -> Int64
+  {
+    if let row = try database.firstRow(
+      "SELECT id, uidvalidity FROM folders WHERE account = ?1 AND name = ?2", account, folder,
+      transform: { ($0.int64(0), UInt32(truncatingIfNeeded: $0.int64(1))) })
+    {
+      if let uidValidity, row.1 != uidValidity {
+        throw KithError(
+          .store,
+          "Folder \(folder) is stored under UIDVALIDITY \(row.1), not \(uidValidity). Reset the folder before storing messages for the new UIDVALIDITY.")
+      }
+      return row.0
+    }
+    try database.run(
+      "INSERT INTO folders (account, name, uidvalidity) VALUES (?1, ?2, ?3)",
+      account, folder, uidValidity ?? 0)
+    return database.lastInsertRowID
+  }
+
+  /// Inserts one message unless it is already stored; returns whether it inserted it.
+  private func insertMessage(
+    _ message: FetchedMessage, account: AccountID, folderID: Int64, uidValidity: UInt32
+  ) throws -> Bool {
+    let isStored =
+      try database.firstRow(
+        "SELECT 1 FROM messages WHERE folder = ?1 AND uidvalidity = ?2 AND uid = ?3",
+        folderID, uidValidity, message.uid
+      ) { _ in true } ?? false
+    guard !isStored else { return false }
+
+    let parsed = message.parsed
+    let messageID = MessageIDs.normalize(parsed.messageID)
+    let inReplyTo = MessageIDs.firstID(in: parsed.inReplyTo)
+    let references = parsed.references.compactMap { MessageIDs.normalize($0) }
+    let sortDate = parsed.date ?? message.internalDate
+
+    let isDuplicate: Bool
+    if let messageID {
+      isDuplicate =
+        try database.firstRow(
+          "SELECT 1 FROM messages WHERE account = ?1 AND message_id = ?2 LIMIT 1",
+          account, messageID
+        ) { _ in true } ?? false
+    } else {
+      isDuplicate = false
+    }
+
+    let threadID = try assignThread(
+      account: account, messageID: messageID, inReplyTo: inReplyTo, references: references,
+      subject: parsed.subject)
+
+    try database.run(
+      """
+      INSERT INTO messages (
+        account, folder, uidvalidity, uid, flags, is_seen, internal_date, message_id,
+        in_reply_to, "references", subject, date, sort_date, from_text, to_text, body_text,
+        attachments, raw, size, thread_id, is_duplicate)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+        ?19, ?20, ?21)
+      """,
+      account, folderID, uidValidity, message.uid, Self.joinFlags(message.flags),
+      Self.isSeen(message.flags), message.internalDate, messageID, inReplyTo,
+      references.joined(separator: " "), parsed.subject, parsed.date, sortDate,
+      parsed.from.map(\.description).joined(separator: ", "),
+      parsed.to.map(\.description).joined(separator: ", "),
+      parsed.bodyText, AttachmentCoding.encode(parsed.attachments), message.raw,
+      message.raw.count, threadID, isDuplicate)
+    let rowID = database.lastInsertRowID
+    try insertAddresses(of: parsed, message: rowID)
+    return true
+  }
+
+  private func insertAddresses(of parsed: ParsedMessage, message: Int64) throws {
+    let roles: [(String, [Address])] = [
+      ("from", parsed.from), ("to", parsed.to), ("cc", parsed.cc), ("reply-to", parsed.replyTo),
+    ]
+    for (role, addresses) in roles {
+      for (position, address) in addresses.enumerated() {
+        try database.run(
+          """
+          INSERT INTO message_addresses (message, role, position, name, email, email_norm)
+          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+          """, message, role, position, address.name, address.email,
+          EmailAddresses.normalize(address.email))
+      }
+    }
+  }
+
+  /// Deletes messages and then the threads left empty, and marks the next copy of a deleted
+  /// message's Message-ID as the one the views show.
+  func deleteMessages(_ ids: [MessageRowID]) throws {
+    for id in ids {
+      guard
+        let row = try database.firstRow(
+          "SELECT account, message_id, thread_id, is_duplicate FROM messages WHERE id = ?1", id,
+          transform: { ($0.int64(0), $0.optionalString(1), $0.int64(2), $0.bool(3)) })
+      else { continue }
+      try database.run("DELETE FROM messages WHERE id = ?1", id)
+
+      if let messageID = row.1, !row.3 {
+        try database.run(
+          """
+          UPDATE messages SET is_duplicate = 0 WHERE id =
+            (SELECT min(id) FROM messages WHERE account = ?1 AND message_id = ?2)
+          """, row.0, messageID)
+      }
+      let isEmpty =
+        try database.firstRow("SELECT 1 FROM messages WHERE thread_id = ?1 LIMIT 1", row.2) {
+          _ in false
+        } ?? true
+      if isEmpty {
+        try database.run("DELETE FROM threads WHERE id = ?1", row.2)
+      }
+    }
+  }
+}
+
+/// Attachment metadata as the JSON text kept in `messages.attachments`.
+enum AttachmentCoding {
+  private struct Entry: Codable {
+    var filename: String?
+    var mimeType: String
+    var size: Int
+  }
+
+  static func encode(_ attachments: [AttachmentInfo]) -> String {
+    let entries = attachments.map { Entry(filename: $0.filename, mimeType: $0.mimeType, size: $0.size) }
+    guard let data = try? JSONEncoder().encode(entries) else { return "[]" }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// Returns the attachments, or an empty list when the text is not the expected JSON.
+  static func decode(_ text: String) -> [AttachmentInfo] {
+    guard let entries = try? JSONDecoder().decode([Entry].self, from: Data(text.utf8)) else {
+      return []
+    }
+    return entries.map { AttachmentInfo(filename: $0.filename, mimeType: $0.mimeType, size: $0.size) }
+  }
+}
+
+/// The normalization that makes addresses comparable: trimmed and lower-cased.
+enum EmailAddresses {
+  static func normalize(_ email: String) -> String {
+    Address(name: nil, email: email.trimmingCharacters(in: .whitespacesAndNewlines))
+      .normalizedEmail
+  }
+}

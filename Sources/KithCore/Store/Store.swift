@@ -1,0 +1,223 @@
+import Foundation
+
+/// The local SQLite store: synced mail, threads and CRM records.
+///
+/// Not thread-safe: confine one instance to one actor. Another actor (the UI and a sync
+/// actor, say) opens its own `Store` on the same path; WAL mode lets readers run while one
+/// connection writes, and the busy timeout makes a second writer wait up to 5 seconds.
+public final class Store {
+  static let logger = Logger(label: "kith.store")
+  let database: Database
+
+  /// Opens the store at `path`, creating the file and bringing its schema up to date.
+  ///
+  /// A file created here gets mode 0600, because it contains mail.
+  /// - Throws: `KithError` with `.store` when the file cannot be opened or migrated.
+  public init(path: String) throws {
+    let isNewFile = path != ":memory:" && !FileManager.default.fileExists(atPath: path)
+    database = try Database(path: path)
+    if isNewFile {
+      try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+    try Schema.prepare(database)
+  }
+
+  /// Opens a private in-memory store, for tests.
+  public static func inMemory() throws -> Store {
+    try Store(path: ":memory:")
+  }
+
+  /// Returns the schema version of the open store (`PRAGMA user_version`).
+  public func schemaVersion() throws -> Int {
+    try Schema.userVersion(database)
+  }
+
+  /// Runs SQLite's integrity and foreign key checks and returns whether both found nothing.
+  public func integrityCheck() throws -> Bool {
+    let lines = try database.rows("PRAGMA integrity_check") { $0.string(0) }
+    let foreignKeyProblems = try database.rows("PRAGMA foreign_key_check") { $0.string(0) }
+    return lines == ["ok"] && foreignKeyProblems.isEmpty
+  }
+
+  /// Returns the value of a PRAGMA that returns one value, such as `journal_mode`.
+  func pragma(_ name: String) throws -> String? {
+    try database.firstRow("PRAGMA \(name)") { $0.string(0) }
+  }
+
+  // MARK: Accounts and folders
+
+  /// Returns the id of the account with `key` (its email address), creating the row when
+  /// missing.
+  public func accountID(forKey key: String) throws -> AccountID {
+    try database.transaction {
+      try database.run("INSERT INTO accounts (key) VALUES (?1) ON CONFLICT (key) DO NOTHING", key)
+      let id = try database.firstRow("SELECT id FROM accounts WHERE key = ?1", key) { $0.int64(0) }
+      return AccountID(id!)
+    }
+  }
+
+  /// Sets the CRM user who owns `account`; nil clears it.
+  public func setOwner(_ owner: String?, of account: AccountID) throws {
+    try database.run("UPDATE accounts SET owner = ?1 WHERE id = ?2", owner, account)
+  }
+
+  /// Returns the CRM user who owns `account`, or nil when none is set or the account is unknown.
+  public func owner(of account: AccountID) throws -> String? {
+    try database.firstRow("SELECT owner FROM accounts WHERE id = ?1", account) {
+      $0.optionalString(0)
+    } ?? nil
+  }
+
+  /// Deletes `account` with its folders, messages and threads. Contacts stay.
+  public func deleteAccount(_ account: AccountID) throws {
+    try database.transaction {
+      try database.run("DELETE FROM messages WHERE account = ?1", account)
+      try database.run("DELETE FROM accounts WHERE id = ?1", account)
+    }
+  }
+
+  /// Returns the names of the folders stored for `account`, sorted.
+  public func folderNames(account: AccountID) throws -> [String] {
+    try database.rows("SELECT name FROM folders WHERE account = ?1 ORDER BY name", account) {
+      $0.string(0)
+    }
+  }
+
+  /// Returns the row id of `folder`, or nil when the folder was never stored.
+  func folderRowID(account: AccountID, folder: String) throws -> Int64? {
+    try database.firstRow(
+      "SELECT id FROM folders WHERE account = ?1 AND name = ?2", account, folder
+    ) { $0.int64(0) }
+  }
+
+  // MARK: Messages
+
+  /// Returns how many messages of `folder` are stored, under any UIDVALIDITY.
+  public func messageCount(account: AccountID, folder: String) throws -> Int {
+    try database.firstRow(
+      """
+      SELECT count(*) FROM messages
+      WHERE folder = (SELECT id FROM folders WHERE account = ?1 AND name = ?2)
+      """, account, folder
+    ) { $0.int(0) } ?? 0
+  }
+
+  /// Returns the UIDs stored for `folder` under its current UIDVALIDITY, ascending.
+  public func storedUIDs(account: AccountID, folder: String) throws -> [UID] {
+    try database.rows(
+      """
+      SELECT m.uid FROM messages m JOIN folders f ON f.id = m.folder
+      WHERE f.account = ?1 AND f.name = ?2 AND m.uidvalidity = f.uidvalidity
+      ORDER BY m.uid
+      """, account, folder
+    ) { UID(truncatingIfNeeded: $0.int64(0)) }
+  }
+
+  /// Returns the row id of the message with `uid` in `folder` under its current UIDVALIDITY.
+  public func messageRowID(account: AccountID, folder: String, uid: UID) throws -> MessageRowID? {
+    try database.firstRow(
+      """
+      SELECT m.id FROM messages m JOIN folders f ON f.id = m.folder
+      WHERE f.account = ?1 AND f.name = ?2 AND m.uidvalidity = f.uidvalidity AND m.uid = ?3
+      """, account, folder, uid
+    ) { MessageRowID($0.int64(0)) }
+  }
+
+  /// Returns the raw RFC 5322 bytes of a message, or nil when the id is unknown.
+  public func rawMessage(_ id: MessageRowID) throws -> Data? {
+    try database.firstRow("SELECT raw FROM messages WHERE id = ?1", id) { $0.data(0) } ?? nil
+  }
+
+  /// Returns the IMAP flags of a message, or nil when the id is unknown.
+  public func flags(of id: MessageRowID) throws -> [String]? {
+    try database.firstRow("SELECT flags FROM messages WHERE id = ?1", id) {
+      Self.splitFlags($0.string(0))
+    }
+  }
+
+  /// Replaces the IMAP flags of a message, for instance after the user opened it.
+  ///
+  /// - Throws: `KithError` with `.notFound` when no message has that id.
+  public func setFlags(_ flags: [String], for id: MessageRowID) throws {
+    try database.run(
+      "UPDATE messages SET flags = ?1, is_seen = ?2 WHERE id = ?3",
+      Self.joinFlags(flags), Self.isSeen(flags), id)
+    guard database.changes == 1 else {
+      throw KithError(.notFound, "Message \(id) is not in the store.")
+    }
+  }
+
+  /// Replaces the flags of the message with `uid` in `folder`, as a flag change from the
+  /// server requires. Returns whether such a message was stored.
+  @discardableResult
+  public func setFlags(_ flags: [String], account: AccountID, folder: String, uid: UID) throws
+    -> Bool
+  {
+    try database.run(
+      """
+      UPDATE messages SET flags = ?1, is_seen = ?2
+      WHERE uid = ?5 AND (folder, uidvalidity) =
+        (SELECT id, uidvalidity FROM folders WHERE account = ?3 AND name = ?4)
+      """, Self.joinFlags(flags), Self.isSeen(flags), account, folder, uid)
+    return database.changes > 0
+  }
+
+  /// Adds or removes `\Seen`, keeping the other flags, and returns whether the flags changed.
+  ///
+  /// - Throws: `KithError` with `.notFound` when no message has that id.
+  @discardableResult
+  public func setSeen(_ isSeen: Bool, for id: MessageRowID) throws -> Bool {
+    try database.transaction {
+      guard let current = try flags(of: id) else {
+        throw KithError(.notFound, "Message \(id) is not in the store.")
+      }
+      guard Self.isSeen(current) != isSeen else { return false }
+
+      var updated = current.filter { $0.caseInsensitiveCompare("\\Seen") != .orderedSame }
+      if isSeen { updated.append("\\Seen") }
+      try setFlags(updated, for: id)
+      return true
+    }
+  }
+
+  /// Returns where a message is stored on the server, for sending flag changes back, or nil
+  /// when the id is unknown.
+  public func location(of id: MessageRowID) throws -> MessageLocation? {
+    try database.firstRow(
+      """
+      SELECT m.account, f.name, m.uidvalidity, m.uid
+      FROM messages m JOIN folders f ON f.id = m.folder WHERE m.id = ?1
+      """, id
+    ) {
+      MessageLocation(
+        account: AccountID($0.int64(0)), folder: $0.string(1),
+        uidValidity: UInt32(truncatingIfNeeded: $0.int64(2)), uid: UID(truncatingIfNeeded: $0.int64(3)))
+    }
+  }
+
+  static func joinFlags(_ flags: [String]) -> String { flags.joined(separator: " ") }
+
+  static func splitFlags(_ text: String) -> [String] {
+    text.split(separator: " ").map(String.init)
+  }
+
+  /// IMAP flags are case-insensitive (RFC 3501, section 2.3.2).
+  static func isSeen(_ flags: [String]) -> Bool {
+    flags.contains { $0.caseInsensitiveCompare("\\Seen") == .orderedSame }
+  }
+}
+
+/// The server-side address of a stored message: account, folder, UIDVALIDITY and UID.
+public struct MessageLocation: Hashable, Sendable {
+  public var account: AccountID
+  public var folder: String
+  public var uidValidity: UInt32
+  public var uid: UID
+
+  public init(account: AccountID, folder: String, uidValidity: UInt32, uid: UID) {
+    self.account = account
+    self.folder = folder
+    self.uidValidity = uidValidity
+    self.uid = uid
+  }
+}
