@@ -141,7 +141,7 @@ def quoted_printable(text):
                 lines.append(current + "=")
                 current = ""
             current += piece
-        # RFC 2045 drops trailing white space in transport, so it must be encoded.
+        # Transports may strip trailing white space, so RFC 2045 (6.7, rule 3) has it encoded.
         if current.endswith((" ", "\t")):
             encoded_space = f"={ord(current[-1]):02X}"
             current = current[:-1]
@@ -243,7 +243,7 @@ class Generator:
         rng = self.rng
         thread = None
         if self.threads and rng.random() < 0.6:
-            # Mostly one of the latest threads, now and then one from weeks ago.
+            # Usually one of the latest 20 threads, now and then an older one.
             thread = self.threads[max(0, len(self.threads) - 1 - int(rng.expovariate(0.05)))]
         if thread is None:
             topic = f"{rng.choice(SUBJECT_TOPICS)}: {rng.choice(SUBJECT_DETAILS)}"
