@@ -60,19 +60,52 @@ public final class TmuxSession: @unchecked Sendable {
     kill(pid, SIGTERM)
   }
 
+  /// Runs tmux with `arguments` on `socket` and returns its output.
+  ///
+  /// Foundation's `Process` on Linux (swift-corelibs-foundation, Swift 6.3) notices a child's
+  /// exit through a socket that the child inherits. `new-session` starts the tmux server,
+  /// which keeps that socket open, so `waitUntilExit()` could wait forever. `posix_spawn`
+  /// and `waitpid` wait for the tmux client alone.
   @discardableResult
   static func tmux(_ socket: URL, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-    process.arguments = ["-S", socket.path] + arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    guard process.terminationStatus == 0 else {
+    let outputURL = FileManager.default.temporaryDirectory
+      .appendingPathComponent("kith-tmux-\(UUID().uuidString).out")
+    defer { try? FileManager.default.removeItem(at: outputURL) }
+
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outputURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+    // Test threads may block or ignore signals, and a spawned child inherits both, so the
+    // tmux server and the program in its pane would not see SIGCHLD or SIGHUP.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    var allSignals = sigset_t()
+    sigfillset(&allSignals)
+    posix_spawnattr_setsigdefault(&attributes, &allSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+    let executable = "/usr/bin/tmux"
+    let argv = ([executable, "-S", socket.path] + arguments).map { strdup($0) }
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawnResult = posix_spawn(&pid, executable, &actions, &attributes, argv + [nil], environ)
+    guard spawnResult == 0 else {
+      throw TmuxError(message: "Starting \(executable) failed: \(String(cString: strerror(spawnResult)))")
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+
+    let text = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
+    // The low 7 bits are the terminating signal (0 for a normal exit), the next 8 the status.
+    guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
       throw TmuxError(message: "tmux \(arguments.first ?? "") failed: \(text)")
     }
     return text
