@@ -134,11 +134,11 @@ public final class CuttingProxy: @unchecked Sendable {
       for index in 0..<2 where descriptors[index].revents != 0 {
         let source = descriptors[index].fd
         let destination = index == 0 ? server : client
-        var wanted = buffer.count
+        var readLimit = buffer.count
         if index == 1, let limit {
-          wanted = min(wanted, limit - fromServer)
+          readLimit = min(readLimit, limit - fromServer)
         }
-        let count = read(source, &buffer, wanted)
+        let count = read(source, &buffer, readLimit)
         guard count > 0 else { return }
         guard writeAll(buffer, count: count, to: destination) else { return }
         if index == 1 {

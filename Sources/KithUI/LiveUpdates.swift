@@ -43,7 +43,8 @@ public final class LiveUpdates: @unchecked Sendable {
   }
 }
 
-/// A screen that reloads the app's data between input reads when `LiveUpdates` asks for it.
+/// A screen that reloads the app's data between input reads after `LiveUpdates` receives a
+/// reload request.
 ///
 /// `BrowserApp.run()` reads input with a one-second timeout and redraws after each event, so
 /// a reload shows within about a second, on the app's own thread, which is the only thread

@@ -37,9 +37,9 @@ public struct AccountSettings: Codable, Hashable, Sendable {
   /// The CRM user who owns the account.
   public var owner: String?
   public var isActive: Bool
-  /// Why sync skips this account until the user acts, such as a rejected password; nil
-  /// when it syncs. A config file without the key decodes as nil, and `kith account add`
-  /// writes the account again without it.
+  /// The reason sync skips this account until the user acts, such as a rejected password,
+  /// or nil when it syncs. A config file without the key decodes as nil, and
+  /// `kith account add` writes the account again without it.
   public var pauseReason: String?
 
   public init(

@@ -118,7 +118,10 @@ public actor AccountService {
       do {
         try await watcher.prepare()
         try await runPass()
-        backoff.reset()
+        if backoff.attempts > 0 {
+          logger.info("live sync recovered", metadata: ["retry.attempts": "\(backoff.attempts)"])
+          backoff.reset()
+        }
         try await waitForWork()
       } catch is CancellationError {
         return

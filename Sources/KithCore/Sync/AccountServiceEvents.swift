@@ -1,6 +1,6 @@
 import Foundation
 
-/// What an `AccountService` is doing, for the status line.
+/// The activity of an `AccountService`, for the status line.
 public enum AccountState: Sendable, Equatable {
   /// Connecting for the first pass.
   case starting
@@ -48,6 +48,7 @@ public enum AccountServiceEvent: Sendable {
   case stateChanged(AccountState)
   /// A pass stored `count` new messages; views of the store should reload.
   case newMailStored(count: Int)
-  /// The server answered NO or BAD for one folder; the other folders went on.
+  /// The server rejected a command on one folder with NO or BAD, and the other folders
+  /// went on.
   case folderFailed(folder: String, error: KithError)
 }

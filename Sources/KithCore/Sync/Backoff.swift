@@ -25,7 +25,7 @@ public struct Backoff: Sendable {
   ///
   /// - Parameter random: returns a value in 0...1; the default uses the system generator.
   public mutating func nextDelay(random: () -> Double = { Double.random(in: 0...1) }) -> TimeInterval {
-    // 2^exponent overflows nothing below 64, and the cap is reached long before that.
+    // The exponent limit keeps the power finite after many attempts; the cap applies first.
     let exponent = Double(min(attempts, 62))
     attempts += 1
     let base = min(maximum, initial * pow(2, exponent))

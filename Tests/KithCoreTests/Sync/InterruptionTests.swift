@@ -12,7 +12,7 @@ import Testing
       caFile: server.caFile.path, timeout: 10)
   }
 
-  /// Checks that `store` holds every server message of INBOX and Sent once, and that SQLite
+  /// Checks that `store` contains every server message of INBOX and Sent once, and that SQLite
   /// finds the file intact.
   static func expectComplete(_ store: Store, account: AccountID, inboxCount: Int, sentCount: Int, context: String) throws {
     let inbox = try store.storedUIDs(account: account, folder: "INBOX")
@@ -31,7 +31,7 @@ import Testing
     let folder = try makeTestFolder("interruption-proxy")
 
     // The offsets fall in the TLS handshake, the login, the first FETCH literals and deep
-    // inside the body fetch; the corpus messages add up to 1.8 MB.
+    // inside the body fetch. The corpus messages add up to 1.8 MB.
     for cut in [150, 2_000, 6_000, 30_000, 120_000, 400_000, 900_000, 1_500_000] {
       let path = folder.appendingPathComponent("cut-\(cut).sqlite").path
       let store = try Store(path: path)

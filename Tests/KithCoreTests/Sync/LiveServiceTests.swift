@@ -35,7 +35,7 @@ private final class ServiceEventLog: @unchecked Sendable {
     }
   }
 
-  /// Polls every 50 ms until `condition` holds or `timeout` seconds pass; returns the result.
+  /// Polls every 50 ms until `condition` is true or `timeout` seconds pass; returns the result.
   func wait(timeout: TimeInterval, for condition: (ServiceEventLog) -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while !condition(self) {
@@ -79,7 +79,8 @@ private func isIdle(_ log: ServiceEventLog) -> Bool { log.states.last == .idle }
     let log = ServiceEventLog(service)
     await service.start()
 
-    #expect(await log.wait(timeout: 20) { isIdle($0) && $0.storedCount == 2 })
+    #expect(await log.wait(timeout: 20) { $0.storedCount == 2 })
+    #expect(await log.wait(timeout: 20) { isIdle($0) })
     try server.deliver([messages.appendingPathComponent("001.eml")])
     let delivered = Date()
     #expect(await log.wait(timeout: 10) { $0.storedCount == 3 })
@@ -103,7 +104,8 @@ private func isIdle(_ log: ServiceEventLog) -> Bool { log.states.last == .idle }
     let log = ServiceEventLog(service)
     await service.start()
 
-    #expect(await log.wait(timeout: 20) { isIdle($0) && $0.storedCount == 1 })
+    #expect(await log.wait(timeout: 20) { $0.storedCount == 1 })
+    #expect(await log.wait(timeout: 20) { isIdle($0) })
     try server.deliver([messages.appendingPathComponent("001.eml")])
     #expect(await log.wait(timeout: 10) { $0.storedCount == 2 })
     await service.stop()
