@@ -89,7 +89,7 @@ extension CommandContext {
             logger.error("storing the pause reason failed", metadata: ["account": email, "error": "\(error)"])
           }
         }
-      case .newMailStored:
+      case .newMailStored, .passFinished:
         live.requestReload()
       case .folderFailed(let folder, let error):
         live.setStatus("\(email): \(folder) failed: \(error.message)", for: email)

@@ -152,6 +152,7 @@ public actor AccountService {
     if summary.fetchedCount > 0 {
       continuation.yield(.newMailStored(count: summary.fetchedCount))
     }
+    continuation.yield(.passFinished(summary))
   }
 
   /// Returns when a pass is due: INBOX changed, `syncNow()` was called, or `passInterval`

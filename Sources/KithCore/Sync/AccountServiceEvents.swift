@@ -48,6 +48,9 @@ public enum AccountServiceEvent: Sendable {
   case stateChanged(AccountState)
   /// A pass stored `count` new messages; views of the store should reload.
   case newMailStored(count: Int)
+  /// A pass ended without a pass-level error. It may have changed flags or removed
+  /// messages without storing new ones, so views of the store should reload too.
+  case passFinished(SyncSummary)
   /// The server rejected a command on one folder with NO or BAD, and the other folders
   /// went on.
   case folderFailed(folder: String, error: KithError)
