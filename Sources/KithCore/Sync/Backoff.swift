@@ -25,7 +25,8 @@ public struct Backoff: Sendable {
   ///
   /// - Parameter random: returns a value in 0...1; the default uses the system generator.
   public mutating func nextDelay(random: () -> Double = { Double.random(in: 0...1) }) -> TimeInterval {
-    // The exponent limit keeps the power finite after many attempts; the cap applies first.
+    // Limiting the exponent keeps pow() finite however many attempts fail, and `maximum`
+    // caps the delay long before that limit matters.
     let exponent = Double(min(attempts, 62))
     attempts += 1
     let base = min(maximum, initial * pow(2, exponent))

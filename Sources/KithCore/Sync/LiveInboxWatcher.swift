@@ -36,8 +36,9 @@ actor LiveInboxWatcher {
 
   /// Connects and opens INBOX read-only unless already done.
   ///
-  /// Call it before a pass: the server then reports mail that arrives during the pass at
-  /// the start of the next IDLE or NOOP, so none is missed between the pass and the wait.
+  /// Call it before a pass. A server reports mail that arrives during the pass with its
+  /// response to the next IDLE or NOOP on this connection (RFC 3501, section 5.2), so none
+  /// is missed between the pass and the wait.
   /// - Throws: `KithError` from `IMAPClient.init(options:)` or `examine(_:)`.
   func prepare() throws {
     _ = try connectedClient()
