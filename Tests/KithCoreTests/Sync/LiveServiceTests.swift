@@ -72,6 +72,7 @@ private func isIdle(_ log: ServiceEventLog) -> Bool { log.states.last == .idle }
 @Suite(.serialized) struct LiveServiceTests {
   @Test func idleSeesNewMail() async throws {
     let messages = try writeMessages(["one", "two"])
+    defer { try? FileManager.default.removeItem(at: messages) }
     let server = try MailServer.start(messages: messages)
     defer { server.stop() }
     let store = try Store.inMemory()
@@ -96,6 +97,7 @@ private func isIdle(_ log: ServiceEventLog) -> Bool { log.states.last == .idle }
 
   @Test func pollingSeesNewMailWithoutIdle() async throws {
     let messages = try writeMessages(["one"])
+    defer { try? FileManager.default.removeItem(at: messages) }
     let server = try MailServer.start(messages: messages, withoutCapabilities: ["IDLE"])
     defer { server.stop() }
     let store = try Store.inMemory()
@@ -113,6 +115,7 @@ private func isIdle(_ log: ServiceEventLog) -> Bool { log.states.last == .idle }
 
   @Test func rejectedPasswordNeedsReauthorization() async throws {
     let messages = try writeMessages(["one"])
+    defer { try? FileManager.default.removeItem(at: messages) }
     let server = try MailServer.start(messages: messages)
     defer { server.stop() }
     let service = try makeService(server, store: try Store.inMemory(), password: "wrong-password")
