@@ -36,7 +36,7 @@ final class CommandContext {
 
   func execute(_ command: ParsedCommand) async throws -> Int32 {
     switch command {
-    case .browse: return try browse()
+    case .browse: return try await browse()
     case .sync: return try await sync()
     case .accountAdd(let options): return try addAccount(options)
     case .accountList: return try listAccounts()

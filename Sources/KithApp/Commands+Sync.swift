@@ -12,6 +12,11 @@ extension CommandContext {
     let store = try self.store()
     var status: Int32 = 0
     for account in active {
+      if let reason = account.pauseReason {
+        KithMain.printError("kith: \(AccountPause.message(email: account.email, reason: reason))")
+        status = 1
+        continue
+      }
       if try await !syncAccount(account, store: store, progress: SyncProgressPrinter(account: account.email)).isEmpty {
         status = 1
       }
@@ -42,6 +47,9 @@ extension CommandContext {
     } catch let error as KithError {
       progress.finishLine()
       KithMain.printError("kith: \(account.email): \(error.message)")
+      if error.code == .authentication {
+        try AccountPause.record(AccountPause.passwordRejected, email: account.email, configFile: paths.configFile)
+      }
       return [error]
     }
     progress.finishLine()

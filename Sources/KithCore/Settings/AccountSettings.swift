@@ -37,6 +37,10 @@ public struct AccountSettings: Codable, Hashable, Sendable {
   /// The CRM user who owns the account.
   public var owner: String?
   public var isActive: Bool
+  /// The reason sync skips this account until the user acts, such as a rejected password,
+  /// or nil when it syncs. A config file without the key decodes as nil, and
+  /// `kith account add` writes the account again without it.
+  public var pauseReason: String?
 
   public init(
     email: String, login: String, imapHost: String, imapPort: Int,
@@ -44,7 +48,7 @@ public struct AccountSettings: Codable, Hashable, Sendable {
     smtpSecurity: ConnectionSecurity, caFile: String? = nil,
     sharing: SharingPermission = .private, storeSentOnServer: Bool = true,
     smtpUsesIMAPCredentials: Bool = true, smtpLogin: String? = nil, owner: String? = nil,
-    isActive: Bool = true
+    isActive: Bool = true, pauseReason: String? = nil
   ) {
     self.email = email
     self.login = login
@@ -61,6 +65,7 @@ public struct AccountSettings: Codable, Hashable, Sendable {
     self.smtpLogin = smtpLogin
     self.owner = owner
     self.isActive = isActive
+    self.pauseReason = pauseReason
   }
 
   /// Checks every field and returns the problems, one plain sentence each; empty when valid.
