@@ -197,7 +197,8 @@ extension AccountSyncer {
         highest = range.upperBound
       } else {
         let low = requested.min() ?? lowest
-        range = low...max(low, lowest - 1)
+        // `&-` because `lowest` wrapped to 0 when the newest UID is UInt32.max.
+        range = low...max(low, lowest &- 1)
         lowest = low
       }
       batchIndex += 1

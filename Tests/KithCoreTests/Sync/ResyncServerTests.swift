@@ -73,12 +73,14 @@ import Testing
   }
 
   /// Flag changes, an expunge and new mail from another client, read with QRESYNC or, when
-  /// the server lacks it, by comparing every UID and flag.
-  @Test(arguments: [false, true])
-  func serverChangesReachStore(withoutQResync: Bool) async throws {
+  /// the server lacks it, by comparing every UID and flag (with CHANGEDSINCE when the server
+  /// has CONDSTORE).
+  @Test(arguments: [[], ["QRESYNC"], ["CONDSTORE", "QRESYNC"]])
+  func serverChangesReachStore(withoutCapabilities: [String]) async throws {
+    let withoutQResync = !withoutCapabilities.isEmpty
+    let withoutCondstore = withoutCapabilities.contains("CONDSTORE")
     let messages = try ResyncFixture.messageFolder(count: 5)
-    let server = try MailServer.start(
-      messages: messages, withoutCapabilities: withoutQResync ? ["CONDSTORE", "QRESYNC"] : [])
+    let server = try MailServer.start(messages: messages, withoutCapabilities: withoutCapabilities)
     defer { server.stop() }
     let (store, account, folder) = try ResyncFixture.makeStore()
     let contact = try store.addContact(
@@ -86,7 +88,7 @@ import Testing
     let syncer = ResyncFixture.makeSyncer(server, store: store, account: account)
     _ = try await syncer.syncOnce()
     let firstState = try store.folderState(account: account, folder: "INBOX")
-    #expect((firstState?.highestModSeq ?? 0 > 0) == !withoutQResync)
+    #expect((firstState?.highestModSeq ?? 0 > 0) == !withoutCondstore)
 
     try ResyncFixture.withOtherClient(server) { client in
       try client.storeFlags(["\\Flagged"], uids: [2], isAdded: true)
