@@ -2,7 +2,8 @@ import Foundation
 import KithCore
 
 extension CommandContext {
-  /// Audits every active account; with `repair`, repairs the differences and audits again.
+  /// Audits every active account. With `repair`, it also repairs the differences and audits
+  /// again.
   ///
   /// - Returns: 0 when every folder matches the server (after the repair, with `repair`),
   ///   else 1.
@@ -28,7 +29,7 @@ extension CommandContext {
   /// Audits one account and returns whether it is clean.
   private func audit(_ account: AccountSettings, store: Store, repair: Bool) throws -> Bool {
     guard let password = try credentials.secret(for: CredentialStore.imapKey(account.email)) else {
-      throw KithError(.configuration, "No password is stored; run kith account add again.")
+      throw KithError(.configuration, "No password is stored for this account. Run kith account add again.")
     }
     let options = IMAPConnectionOptions(
       host: account.imapHost, port: account.imapPort,

@@ -72,8 +72,8 @@ public struct AccountSettings: Codable, Hashable, Sendable {
     case isActive, extraFolders
   }
 
-  /// Decodes an account; `extraFolders` is optional, and an invalid value is read as none,
-  /// so that config files written before the field existed still load.
+  /// Decodes an account. `extraFolders` is optional and an invalid value is read as none, so
+  /// that config files written before the field existed still load.
   public init(from decoder: Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     email = try container.decode(String.self, forKey: .email)

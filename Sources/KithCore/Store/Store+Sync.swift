@@ -53,9 +53,9 @@ extension Store: SyncStore {
   /// and records `uidValidity` with an empty UID range so that the next sync fetches the
   /// folder again. Creates the folder row when missing.
   ///
-  /// The local flag state of each deleted message with a Message-ID (its pending flag changes,
-  /// and `\Seen` when read in the store) is kept in `carried_flags`, and applied to the first
-  /// new copy with that Message-ID that `storeFetched` stores in the folder.
+  /// The local flag state of each deleted message with a Message-ID is kept in `carried_flags`:
+  /// its pending flag changes, and `\Seen` when it was read in the store. `storeFetched` applies
+  /// that state to the first new copy with the same Message-ID in the folder.
   public func resetFolder(account: AccountID, folder: String, uidValidity: UInt32) throws {
     try database.transaction {
       let folderID = try ensureFolder(account: account, folder: folder, uidValidity: nil)

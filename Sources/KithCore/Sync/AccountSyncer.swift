@@ -6,12 +6,12 @@ import Foundation
 /// The actor runs on its own dispatch queue because the IMAP calls block (see
 /// `BlockingIOExecutor`). Each pass opens one connection and logs out at its end.
 ///
-/// With a `ResyncStore` (such as `Store`), each folder pass first sends the pending flag
-/// changes, then reads the server's expunges and flag changes (with QRESYNC when the server
-/// has it, else by comparing every UID and flag), and then fetches the missing messages
-/// newest first (see `ResyncFolder.swift`). With a plain `SyncStore`, messages above the
-/// highest stored UID are fetched in ascending order, so that an interrupted pass resumes
-/// without gaps.
+/// With a `ResyncStore` (such as `Store`), each folder pass sends the pending flag changes,
+/// applies the server's expunges and flag changes, and fetches the missing messages newest
+/// first (see `ResyncFolder.swift`). The server's changes are read with QRESYNC when the
+/// server has it, else by comparing every UID and flag. With a plain `SyncStore`, messages
+/// above the highest stored UID are fetched in ascending order, so that an interrupted pass
+/// resumes without gaps.
 public actor AccountSyncer {
   public nonisolated let account: AccountID
   /// Every event of every pass, also sent to the `onEvent` callback of `syncOnce`. The stream

@@ -58,7 +58,7 @@ public struct AuditRepairSummary: Sendable, Equatable {
 /// Compares each synced folder of one account on the server with the store, and repairs the
 /// differences.
 ///
-/// The calls block on the network; run them off the main actor when a UI is waiting.
+/// The calls block on the network, so run them off the main actor when a UI is waiting.
 public final class MailboxAuditor {
   public let account: AccountID
   private let options: IMAPConnectionOptions

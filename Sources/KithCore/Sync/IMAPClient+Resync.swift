@@ -1,8 +1,8 @@
 import Foundation
 
-/// What the server reported while opening a mailbox with the QRESYNC parameter (RFC 7162,
-/// section 3.2.5): the mailbox status, the UIDs expunged since the known mod-sequence, and
-/// the flags of the messages changed since then.
+/// The responses to opening a mailbox with the QRESYNC parameter (RFC 7162, section 3.2.5):
+/// the mailbox status, the UIDs expunged since the known mod-sequence, and the flags of the
+/// messages changed since then.
 public struct IMAPResyncOpenResult: Sendable {
   public var status: IMAPMailboxStatus
   public var vanishedUIDs: [UID]
@@ -28,7 +28,7 @@ extension IMAPClient {
   }
 
   /// Opens `mailbox` with SELECT (`readWrite`) or EXAMINE. With `known` and QRESYNC enabled,
-  /// asks for the changes since `known.modSeq` among the UIDs `known.uids` only.
+  /// requests the changes since `known.modSeq` among the UIDs `known.uids` only.
   ///
   /// - Throws: as `examine(_:)`.
   public func openForResync(

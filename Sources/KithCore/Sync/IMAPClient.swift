@@ -135,7 +135,7 @@ public final class IMAPClient {
   }
 
   /// Sends SELECT or EXAMINE with `parameters` (such as ` (CONDSTORE)`, with its leading
-  /// space) and reads the mailbox status; `handle` gets the untagged responses that are not
+  /// space) and reads the mailbox status. `handle` gets the untagged responses that are not
   /// part of the status, such as the VANISHED and FETCH responses of a QRESYNC open.
   func open(
     _ mailbox: String, command: String, parameters: String? = nil,

@@ -2,10 +2,13 @@ import Foundation
 
 /// The incremental pass over one folder with a `ResyncStore`.
 ///
-/// Order of the steps: open the folder (SELECT when flag changes wait to be sent, else
-/// EXAMINE); on a changed UIDVALIDITY, reset the folder; read the server's expunges and flag
-/// changes and apply them; send the pending flag changes; fetch the messages missing above
-/// and below the complete UID range; record HIGHESTMODSEQ.
+/// The steps, in order:
+/// 1. Open the folder, with SELECT when flag changes wait to be sent and EXAMINE otherwise.
+/// 2. Reset the folder when its UIDVALIDITY changed.
+/// 3. Read the server's expunges and flag changes and apply them.
+/// 4. Send the pending flag changes.
+/// 5. Fetch the messages missing above and below the complete UID range.
+/// 6. Record HIGHESTMODSEQ.
 extension AccountSyncer {
   func enableQResyncIfPossible(_ client: IMAPClient) {
     do {
@@ -129,7 +132,8 @@ extension AccountSyncer {
       return
     }
     let groups = Dictionary(grouping: changes) { FlagChangeKey(flag: $0.flag, isAdded: $0.isAdded) }
-    for (key, group) in groups.sorted(by: { $0.key.flag < $1.key.flag || $0.key.isAdded && !$1.key.isAdded }) {
+    let ordered = groups.sorted { ($0.key.flag, $0.key.isAdded ? 0 : 1) < ($1.key.flag, $1.key.isAdded ? 0 : 1) }
+    for (key, group) in ordered {
       do {
         try client.storeFlags([key.flag], uids: group.map(\.location.uid), isAdded: key.isAdded)
       } catch let error as KithError where error.code == .serverResponse && !client.connection.isClosed {

@@ -61,8 +61,8 @@ public protocol SyncStore: AnyObject {
 /// The store operations of an incremental resync: ranges fetched newest first, server flag
 /// changes, expunges, HIGHESTMODSEQ and the flag changes made in Kith.
 ///
-/// `AccountSyncer` uses them when its store conforms; a plain `SyncStore` gets the older
-/// ascending fetch of new messages only.
+/// `AccountSyncer` uses them when its store conforms. With a plain `SyncStore` it only
+/// fetches new messages in ascending UID order.
 public protocol ResyncStore: SyncStore {
   /// Stores a batch like `storeFetched(account:folder:uidValidity:messages:)` and, in the
   /// same transaction, extends the folder's complete UID range by `completing`.
@@ -75,8 +75,8 @@ public protocol ResyncStore: SyncStore {
   ) throws
   /// Returns the UIDs stored for `folder` under its current UIDVALIDITY, ascending.
   func storedUIDs(account: AccountID, folder: String) throws -> [UID]
-  /// Deletes the stored messages with `uids` (expunged on the server); returns how many were
-  /// stored.
+  /// Deletes the stored messages with `uids` (expunged on the server) and returns how many
+  /// were stored.
   @discardableResult
   func removeMessages(account: AccountID, folder: String, uids: [UID]) throws -> Int
   /// Replaces the flags of stored messages with the server's, keyed by UID, in one
