@@ -28,8 +28,10 @@ enum Usage {
       return """
         Usage: kith sync [--store PATH] [--config PATH]
 
-        Syncs every active account once: fetches new mail of Inbox and Sent into the store
-        and prints progress.
+        Syncs every active account once and prints progress. Each folder pass sends the read
+        state changed in Kith, applies flag changes and deletions made on the server, and
+        fetches the missing mail of Inbox, Sent and the folders added with
+        kith account folder add, newest first.
 
         \(globalOptions)
         """
