@@ -40,6 +40,8 @@ final class CommandContext {
     case .sync: return try await sync()
     case .accountAdd(let options): return try addAccount(options)
     case .accountList: return try listAccounts()
+    case .accountFolderAdd(let email, let folder): return try addFolder(email: email, folder: folder)
+    case .audit(let repair): return try audit(repair: repair)
     case .contactsImport(let path): return try importContacts(path: path)
     case .showFile(let path): return try showFile(path: path)
     case .showStored(let id): return try showStored(id: id)

@@ -39,7 +39,7 @@ public struct CommandLineParser {
     while let argument = next() {
       if try parseGlobal(argument) { continue }
       if argument == "--version" { return .version }
-      if argument.hasPrefix("-") || words.count >= 2 || !Usage.isCommandWord(argument, after: words) {
+      if argument.hasPrefix("-") || words.count >= 3 || !Usage.isCommandWord(argument, after: words) {
         rest.append(argument)
         rest.append(contentsOf: remaining())
         break
@@ -84,6 +84,10 @@ public struct CommandLineParser {
     case ["account", "list"]:
       try sub.expectEnd(command: "kith account list")
       return .accountList
+    case ["account", "folder", "add"]:
+      return try sub.parseFolderAdd()
+    case ["audit"]:
+      return try sub.parseAudit()
     case ["contacts", "import"], ["import", "contacts"]:
       return .contactsImport(path: try sub.parseOnePath(command: "kith contacts import", what: "FILE"))
     case ["show"]:
@@ -122,6 +126,34 @@ public struct CommandLineParser {
       }
     }
     return options
+  }
+
+  private mutating func parseFolderAdd() throws -> ParsedCommand {
+    var values: [String] = []
+    while let argument = next() {
+      if try parseGlobal(argument) { continue }
+      if argument.hasPrefix("-") {
+        throw UsageError("unknown option \(argument) for kith account folder add. Run kith account folder add --help.")
+      }
+      values.append(argument)
+    }
+    guard values.count == 2 else {
+      throw UsageError("kith account folder add needs EMAIL and FOLDER, got \(values.count) arguments.")
+    }
+    guard !values[1].isEmpty else { throw UsageError("The FOLDER name is empty.") }
+    return .accountFolderAdd(email: values[0], folder: values[1])
+  }
+
+  private mutating func parseAudit() throws -> ParsedCommand {
+    var repair = false
+    while let argument = next() {
+      if try parseGlobal(argument) { continue }
+      guard argument == "--repair" else {
+        throw UsageError("unexpected argument \"\(argument)\" for kith audit. Run kith audit --help.")
+      }
+      repair = true
+    }
+    return .audit(repair: repair)
   }
 
   private mutating func parseShow() throws -> ParsedCommand {

@@ -39,7 +39,9 @@ extension CommandContext {
       password: password, caFile: account.caFile)
     let accountID = try store.accountID(forKey: account.email.lowercased())
     let syncer = AccountSyncer(
-      account: accountID, options: options, store: store, parse: { MessageParser.parse($0) })
+      account: accountID, options: options, store: store,
+      configuration: SyncConfiguration(extraFolders: account.extraFolders),
+      parse: { MessageParser.parse($0) })
 
     let summary: SyncSummary
     do {

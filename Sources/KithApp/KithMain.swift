@@ -65,6 +65,8 @@ extension ParsedCommand {
     case .sync: return "sync"
     case .accountAdd: return "account add"
     case .accountList: return "account list"
+    case .accountFolderAdd: return "account folder add"
+    case .audit: return "audit"
     case .contactsImport: return "contacts import"
     case .showFile, .showStored: return "show"
     case .help: return "help"

@@ -32,6 +32,10 @@ public enum ParsedCommand: Equatable, Sendable {
   case sync
   case accountAdd(AccountAddOptions)
   case accountList
+  /// `kith account folder add EMAIL FOLDER`: sync FOLDER too.
+  case accountFolderAdd(email: String, folder: String)
+  /// `kith audit [--repair]`.
+  case audit(repair: Bool)
   case contactsImport(path: String)
   case showFile(path: String)
   case showStored(id: Int64)

@@ -1,8 +1,9 @@
 /// The help texts of `kith` and its commands.
 enum Usage {
   static let commandWords: [[String]: [String]] = [
-    []: ["sync", "account", "contacts", "import", "show", "help"],
-    ["account"]: ["add", "list"],
+    []: ["sync", "audit", "account", "contacts", "import", "show", "help"],
+    ["account"]: ["add", "list", "folder"],
+    ["account", "folder"]: ["add"],
     ["contacts"]: ["import"],
     ["import"]: ["contacts"],
   ]
@@ -27,8 +28,31 @@ enum Usage {
       return """
         Usage: kith sync [--store PATH] [--config PATH]
 
-        Syncs every active account once: fetches new mail of Inbox and Sent into the store
-        and prints progress.
+        Syncs every active account once and prints progress. Each folder pass sends the read
+        state changed in Kith, applies flag changes and deletions made on the server, and
+        fetches the missing mail of Inbox, Sent and the folders added with
+        kith account folder add, newest first.
+
+        \(globalOptions)
+        """
+    case ["audit"]:
+      return """
+        Usage: kith audit [--repair]
+
+        Compares every synced folder of each active account on the server with the store and
+        lists each message that is missing from the store or extra in it, with the reason.
+        Exits with status 0 when the store matches the server and 1 when it does not.
+          --repair    fetch the missing messages, remove the extra ones, and audit again
+
+        \(globalOptions)
+        """
+    case ["account", "folder"], ["account", "folder", "add"]:
+      return """
+        Usage: kith account folder add EMAIL FOLDER
+
+        Adds FOLDER to the folders that kith sync fetches for the account EMAIL, after Inbox
+        and Sent. Give the folder's full name as the server lists it, with the server's
+        hierarchy separator, such as Projects or Projects.Acme.
 
         \(globalOptions)
         """
@@ -83,6 +107,8 @@ enum Usage {
           sync                   sync every account once and print progress
           account add            add a mail account
           account list           list the mail accounts
+          account folder add     sync one more folder of an account
+          audit [--repair]       compare the store with the server, and repair it
           contacts import FILE   import contacts from a vCard file
           show FILE | --id ID    print a message as Kith shows it
 

@@ -41,6 +41,9 @@ public struct AccountSettings: Codable, Hashable, Sendable {
   /// or nil when it syncs. A config file without the key decodes as nil, and
   /// `kith account add` writes the account again without it.
   public var pauseReason: String?
+  /// Folders synced after Inbox and Sent, as the user typed their names (see
+  /// `SyncConfiguration.extraFolders`).
+  public var extraFolders: [String] = []
 
   public init(
     email: String, login: String, imapHost: String, imapPort: Int,
@@ -66,6 +69,35 @@ public struct AccountSettings: Codable, Hashable, Sendable {
     self.owner = owner
     self.isActive = isActive
     self.pauseReason = pauseReason
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case email, login, imapHost, imapPort, imapSecurity, smtpHost, smtpPort, smtpSecurity
+    case caFile, sharing, storeSentOnServer, smtpUsesIMAPCredentials, smtpLogin, owner
+    case isActive, pauseReason, extraFolders
+  }
+
+  /// Decodes an account. `pauseReason` and `extraFolders` are optional and an invalid value is
+  /// read as none, so that config files written before those fields existed still load.
+  public init(from decoder: Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    email = try container.decode(String.self, forKey: .email)
+    login = try container.decode(String.self, forKey: .login)
+    imapHost = try container.decode(String.self, forKey: .imapHost)
+    imapPort = try container.decode(Int.self, forKey: .imapPort)
+    imapSecurity = try container.decode(ConnectionSecurity.self, forKey: .imapSecurity)
+    smtpHost = try container.decode(String.self, forKey: .smtpHost)
+    smtpPort = try container.decode(Int.self, forKey: .smtpPort)
+    smtpSecurity = try container.decode(ConnectionSecurity.self, forKey: .smtpSecurity)
+    caFile = try container.decodeIfPresent(String.self, forKey: .caFile)
+    sharing = try container.decode(SharingPermission.self, forKey: .sharing)
+    storeSentOnServer = try container.decode(Bool.self, forKey: .storeSentOnServer)
+    smtpUsesIMAPCredentials = try container.decode(Bool.self, forKey: .smtpUsesIMAPCredentials)
+    smtpLogin = try container.decodeIfPresent(String.self, forKey: .smtpLogin)
+    owner = try container.decodeIfPresent(String.self, forKey: .owner)
+    isActive = try container.decode(Bool.self, forKey: .isActive)
+    pauseReason = try? container.decodeIfPresent(String.self, forKey: .pauseReason)
+    extraFolders = (try? container.decodeIfPresent([String].self, forKey: .extraFolders)) ?? []
   }
 
   /// Checks every field and returns the problems, one plain sentence each; empty when valid.

@@ -2,7 +2,7 @@
 enum Schema {
   /// Migration `i` brings the schema from version `i` to `i + 1`. Append new ones, never edit
   /// an old one, because stores in the field already ran it.
-  static let migrations: [String] = [version1, version2]
+  static let migrations: [String] = [version1, version2, version3]
 
   /// The version a fully migrated store has.
   static var currentVersion: Int { migrations.count }
@@ -156,6 +156,24 @@ enum Schema {
       flag TEXT NOT NULL,
       is_added INTEGER NOT NULL,
       PRIMARY KEY (message, flag)
+    );
+    """
+
+  // lowest_uid and highest_uid bound the UID range whose messages are all stored, so that a
+  // newest-first fetch resumes without gaps. Older rows were fetched in ascending order and
+  // are complete from UID 1. highest_modseq is the CONDSTORE HIGHESTMODSEQ (RFC 7162) seen
+  // when the folder was last fully reconciled, 0 when unknown.
+  // carried_flags keeps local flag state of messages dropped by a UIDVALIDITY change, keyed
+  // by Message-ID, until the new copy of the message arrives.
+  private static let version3 = """
+    ALTER TABLE folders ADD COLUMN lowest_uid INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE folders ADD COLUMN highest_modseq INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE carried_flags (
+      folder INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+      message_id TEXT NOT NULL,
+      flag TEXT NOT NULL,
+      is_added INTEGER NOT NULL,
+      PRIMARY KEY (folder, message_id, flag)
     );
     """
 }

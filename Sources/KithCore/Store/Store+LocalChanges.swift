@@ -55,11 +55,25 @@ extension Store {
     }
   }
 
-  /// Forgets a pending change after the server accepted it.
+  /// Forgets a pending change after the server accepted it. A change that the user reversed
+  /// since it was read (`isAdded` differs now) stays queued.
   public func clearPendingFlagChange(_ change: PendingFlagChange) throws {
     try database.run(
-      "DELETE FROM pending_flag_changes WHERE message = ?1 AND flag = ?2", change.message,
-      change.flag)
+      "DELETE FROM pending_flag_changes WHERE message = ?1 AND flag = ?2 AND is_added = ?3",
+      change.message, change.flag, change.isAdded)
+  }
+
+  /// Marks `messages` unread in the store and queues the removal of `\Seen` for the server.
+  public func markUnseen(_ messages: [MessageRowID]) throws {
+    try database.transaction {
+      for id in messages where try setSeen(false, for: id) {
+        try database.run(
+          """
+          INSERT INTO pending_flag_changes (message, flag, is_added) VALUES (?1, '\\Seen', 0)
+          ON CONFLICT (message, flag) DO UPDATE SET is_added = 0
+          """, id)
+      }
+    }
   }
 
   /// Returns the decoded bytes of attachment `index` (as listed in `MessageDetail.attachments`)

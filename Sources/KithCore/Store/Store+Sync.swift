@@ -3,12 +3,16 @@ import Foundation
 extension Store: SyncStore {
   public func folderState(account: AccountID, folder: String) throws -> FolderSyncState? {
     try database.firstRow(
-      "SELECT uidvalidity, highest_uid FROM folders WHERE account = ?1 AND name = ?2",
-      account, folder
+      """
+      SELECT uidvalidity, highest_uid, lowest_uid, highest_modseq FROM folders
+      WHERE account = ?1 AND name = ?2
+      """, account, folder
     ) {
       FolderSyncState(
         uidValidity: UInt32(truncatingIfNeeded: $0.int64(0)),
-        highestUID: UID(truncatingIfNeeded: $0.int64(1)))
+        highestUID: UID(truncatingIfNeeded: $0.int64(1)),
+        lowestUID: UID(truncatingIfNeeded: $0.int64(2)),
+        highestModSeq: UInt64(bitPattern: $0.int64(3)))
     }
   }
 
@@ -46,18 +50,25 @@ extension Store: SyncStore {
   }
 
   /// Deletes the messages of `folder` stored under a UIDVALIDITY other than `uidValidity`,
-  /// and records `uidValidity` with a highest UID of 0 so that the next sync fetches the
+  /// and records `uidValidity` with an empty UID range so that the next sync fetches the
   /// folder again. Creates the folder row when missing.
+  ///
+  /// The local flag state of each deleted message with a Message-ID is kept in `carried_flags`:
+  /// its pending flag changes, and `\Seen` when it was read in the store. `storeFetched` applies
+  /// that state to the first new copy with the same Message-ID in the folder.
   public func resetFolder(account: AccountID, folder: String, uidValidity: UInt32) throws {
     try database.transaction {
       let folderID = try ensureFolder(account: account, folder: folder, uidValidity: nil)
+      try carryLocalFlags(folderID: folderID, keepingUIDValidity: uidValidity)
       let stale = try database.rows(
         "SELECT id FROM messages WHERE folder = ?1 AND uidvalidity != ?2", folderID, uidValidity
       ) { MessageRowID($0.int64(0)) }
       try deleteMessages(stale)
       try database.run(
-        "UPDATE folders SET uidvalidity = ?1, highest_uid = 0 WHERE id = ?2 AND uidvalidity != ?1",
-        uidValidity, folderID)
+        """
+        UPDATE folders SET uidvalidity = ?1, highest_uid = 0, lowest_uid = 1, highest_modseq = 0
+        WHERE id = ?2 AND uidvalidity != ?1
+        """, uidValidity, folderID)
     }
   }
 
@@ -153,6 +164,9 @@ extension Store: SyncStore {
       message.raw.count, threadID, isDuplicate)
     let rowID = database.lastInsertRowID
     try insertAddresses(of: parsed, message: rowID)
+    if let messageID {
+      try applyCarriedFlags(folderID: folderID, messageID: messageID, to: MessageRowID(rowID))
+    }
     return true
   }
 
@@ -198,6 +212,130 @@ extension Store: SyncStore {
         try database.run("DELETE FROM threads WHERE id = ?1", row.2)
       }
     }
+  }
+}
+
+extension Store: ResyncStore {
+  /// Stores a batch and extends the folder's complete UID range, in one transaction.
+  ///
+  /// - Throws: `KithError` with `.store` when the folder is stored under another UIDVALIDITY,
+  ///   when `completing` neither touches nor overlaps a non-empty stored range (a gap would be
+  ///   recorded as complete), or when SQLite fails. Then nothing of the batch is stored.
+  public func storeFetched(
+    account: AccountID, folder: String, uidValidity: UInt32, messages: [FetchedMessage],
+    completing range: ClosedRange<UID>
+  ) throws {
+    try database.transaction {
+      // Read before storing, because storing raises highest_uid to the batch's maximum.
+      let before = try folderState(account: account, folder: folder)
+      try storeFetched(account: account, folder: folder, uidValidity: uidValidity, messages: messages)
+      guard let folderID = try folderRowID(account: account, folder: folder) else { return }
+
+      var lowest = range.lowerBound
+      var highest = range.upperBound
+      if let state = before, state.uidValidity == uidValidity, state.hasStoredRange {
+        let touches =
+          UInt64(range.lowerBound) <= UInt64(state.highestUID) + 1
+          && UInt64(range.upperBound) + 1 >= UInt64(state.lowestUID)
+        guard touches else {
+          throw KithError(
+            .store,
+            "Folder \(folder): fetched UIDs \(range.lowerBound):\(range.upperBound) leave a gap to the complete range \(state.lowestUID):\(state.highestUID).")
+        }
+        lowest = min(lowest, state.lowestUID)
+        highest = max(highest, state.highestUID)
+      }
+      try database.run(
+        "UPDATE folders SET lowest_uid = ?1, highest_uid = ?2 WHERE id = ?3", lowest, highest,
+        folderID)
+      if lowest <= 1 {
+        // Every message of the folder is stored, so a carried state whose message did not
+        // come back belongs to a message the server no longer has.
+        try database.run("DELETE FROM carried_flags WHERE folder = ?1", folderID)
+      }
+    }
+  }
+
+  @discardableResult
+  public func applyServerFlags(account: AccountID, folder: String, flags: [UID: [String]]) throws
+    -> Int
+  {
+    try database.transaction {
+      var changed = 0
+      for (uid, serverFlags) in flags {
+        guard let id = try messageRowID(account: account, folder: folder, uid: uid),
+          let current = try self.flags(of: id)
+        else { continue }
+        var merged = serverFlags.filter { $0.caseInsensitiveCompare("\\Recent") != .orderedSame }
+        for (flag, isAdded) in try pendingChanges(of: id) {
+          merged.removeAll { $0.caseInsensitiveCompare(flag) == .orderedSame }
+          if isAdded { merged.append(flag) }
+        }
+        let currentSet = Set(current.filter { $0.caseInsensitiveCompare("\\Recent") != .orderedSame })
+        if Set(merged) != currentSet {
+          try setFlags(merged, for: id)
+          changed += 1
+        }
+      }
+      return changed
+    }
+  }
+
+  public func setHighestModSeq(_ modSeq: UInt64, account: AccountID, folder: String) throws {
+    try database.run(
+      "UPDATE folders SET highest_modseq = ?1 WHERE account = ?2 AND name = ?3",
+      Int64(clamping: modSeq), account, folder)
+  }
+
+  // MARK: Local state across a UIDVALIDITY change
+
+  private func pendingChanges(of id: MessageRowID) throws -> [(String, Bool)] {
+    try database.rows("SELECT flag, is_added FROM pending_flag_changes WHERE message = ?1", id) {
+      ($0.string(0), $0.bool(1))
+    }
+  }
+
+  /// Copies the pending flag changes and the local `\Seen` of the messages about to be
+  /// dropped into `carried_flags`, keyed by Message-ID.
+  private func carryLocalFlags(folderID: Int64, keepingUIDValidity uidValidity: UInt32) throws {
+    try database.run(
+      """
+      INSERT OR REPLACE INTO carried_flags (folder, message_id, flag, is_added)
+      SELECT m.folder, m.message_id, p.flag, p.is_added
+      FROM messages m JOIN pending_flag_changes p ON p.message = m.id
+      WHERE m.folder = ?1 AND m.uidvalidity != ?2 AND m.message_id IS NOT NULL
+      """, folderID, uidValidity)
+    try database.run(
+      """
+      INSERT OR IGNORE INTO carried_flags (folder, message_id, flag, is_added)
+      SELECT folder, message_id, '\\Seen', 1 FROM messages
+      WHERE folder = ?1 AND uidvalidity != ?2 AND message_id IS NOT NULL AND is_seen = 1
+      """, folderID, uidValidity)
+  }
+
+  /// Applies the carried flag state for `messageID` to the new row `id`. A flag whose state
+  /// differs from the server's copy is set locally and queued for the server.
+  private func applyCarriedFlags(folderID: Int64, messageID: String, to id: MessageRowID) throws {
+    let carried = try database.rows(
+      "SELECT flag, is_added FROM carried_flags WHERE folder = ?1 AND message_id = ?2",
+      folderID, messageID
+    ) { ($0.string(0), $0.bool(1)) }
+    guard !carried.isEmpty, var flags = try flags(of: id) else { return }
+
+    for (flag, isAdded) in carried {
+      let isSet = flags.contains { $0.caseInsensitiveCompare(flag) == .orderedSame }
+      guard isSet != isAdded else { continue }
+      flags.removeAll { $0.caseInsensitiveCompare(flag) == .orderedSame }
+      if isAdded { flags.append(flag) }
+      try database.run(
+        """
+        INSERT INTO pending_flag_changes (message, flag, is_added) VALUES (?1, ?2, ?3)
+        ON CONFLICT (message, flag) DO UPDATE SET is_added = ?3
+        """, id, flag, isAdded)
+    }
+    try setFlags(flags, for: id)
+    try database.run(
+      "DELETE FROM carried_flags WHERE folder = ?1 AND message_id = ?2", folderID, messageID)
   }
 }
 

@@ -6,23 +6,25 @@ import Foundation
 /// The actor runs on its own dispatch queue because the IMAP calls block (see
 /// `BlockingIOExecutor`). Each pass opens one connection and logs out at its end.
 ///
-/// Messages are fetched in ascending UID order, so that an interrupted pass resumes above the
-/// highest stored UID without gaps.
-/// TODO: Fetch newest first for a quicker first screen. That needs the store to remember
-/// which UID ranges are complete, because it now keeps only the highest UID.
+/// With a `ResyncStore` (such as `Store`), each folder pass sends the pending flag changes,
+/// applies the server's expunges and flag changes, and fetches the missing messages newest
+/// first (see `ResyncFolder.swift`). The server's changes are read with QRESYNC when the
+/// server has it, else by comparing every UID and flag. With a plain `SyncStore`, messages
+/// above the highest stored UID are fetched in ascending order, so that an interrupted pass
+/// resumes without gaps.
 public actor AccountSyncer {
   public nonisolated let account: AccountID
   /// Every event of every pass, also sent to the `onEvent` callback of `syncOnce`. The stream
   /// keeps the newest 1,000 events when no task reads it.
   public nonisolated let events: AsyncStream<SyncEvent>
 
-  private let options: IMAPConnectionOptions
-  private let store: any SyncStore
-  private let configuration: SyncConfiguration
-  private let parse: @Sendable (Data) -> ParsedMessage
+  let options: IMAPConnectionOptions
+  let store: any SyncStore
+  let configuration: SyncConfiguration
+  let parse: @Sendable (Data) -> ParsedMessage
   private let eventContinuation: AsyncStream<SyncEvent>.Continuation
   private let executor: BlockingIOExecutor
-  private var logger: Logger
+  var logger: Logger
 
   public nonisolated var unownedExecutor: UnownedSerialExecutor {
     executor.asUnownedSerialExecutor()
@@ -74,6 +76,7 @@ public actor AccountSyncer {
       let client = try IMAPClient(options: options)
       defer { client.logout() }
       emit(.connected(server: options.description))
+      if store is any ResyncStore { enableQResyncIfPossible(client) }
 
       var results: [FolderSyncResult] = []
       for (folder, role) in try foldersToSync(client) {
@@ -123,7 +126,12 @@ public actor AccountSyncer {
   ) throws -> FolderSyncResult {
     emit(.folderStarted(folder: folder, role: role))
     do {
-      let result = try syncFolder(folder, role: role, client: client, emit: emit)
+      let result: FolderSyncResult
+      if let resyncStore = store as? any ResyncStore {
+        result = try resyncFolder(folder, role: role, client: client, store: resyncStore, emit: emit)
+      } else {
+        result = try syncFolder(folder, role: role, client: client, emit: emit)
+      }
       emit(.folderFinished(result))
       return result
     } catch let error as KithError
@@ -190,7 +198,7 @@ public actor AccountSyncer {
   }
 
   /// Runs a store call and turns errors that are not `KithError` into `.store` errors.
-  private func storeCall<T>(_ body: () throws -> T) throws -> T {
+  func storeCall<T>(_ body: () throws -> T) throws -> T {
     do {
       return try body()
     } catch let error as KithError {

@@ -40,6 +40,8 @@ public final class IMAPClient {
   private var cachedCapabilities: Set<String>?
   private var byeText: String?
   private var isLoggedOut = false
+  /// Whether `ENABLE QRESYNC` succeeded on this connection.
+  public internal(set) var isQResyncEnabled = false
   let logger: Logger
 
   /// The maximum count of queued unsolicited responses; older ones are dropped first.
@@ -132,8 +134,14 @@ public final class IMAPClient {
     try open(mailbox, command: "SELECT")
   }
 
-  private func open(_ mailbox: String, command: String) throws -> IMAPMailboxStatus {
-    let condstore = try supports("CONDSTORE") ? " (CONDSTORE)" : ""
+  /// Sends SELECT or EXAMINE with `parameters` (such as ` (CONDSTORE)`, with its leading
+  /// space) and reads the mailbox status. `handle` gets the untagged responses that are not
+  /// part of the status, such as the VANISHED and FETCH responses of a QRESYNC open.
+  func open(
+    _ mailbox: String, command: String, parameters: String? = nil,
+    handle: (IMAPUntaggedResponse) -> Bool = { _ in false }
+  ) throws -> IMAPMailboxStatus {
+    let condstore = try parameters ?? (supports("CONDSTORE") ? " (CONDSTORE)" : "")
     var uidValidity: UInt32?
     var uidNext: UID?
     var exists: UInt32 = 0
@@ -150,7 +158,7 @@ public final class IMAPClient {
         case .highestModSeq(let value): highestModSeq = value
         default: break
         }
-      default: return false
+      default: return handle(response)
       }
       return true
     }

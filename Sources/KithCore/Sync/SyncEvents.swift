@@ -60,6 +60,15 @@ public struct FolderSyncResult: Sendable {
   public var wasReset: Bool
   /// The failure that stopped this folder, while the other folders went on.
   public var error: KithError?
+  /// The count of stored messages removed because the server expunged them.
+  public var expungedCount = 0
+  /// The count of stored messages whose flags changed to the server's.
+  public var flagUpdateCount = 0
+  /// The count of pending flag changes that the server accepted in this pass.
+  public var sentFlagChangeCount = 0
+  /// Whether the server's changes were read with QRESYNC (RFC 7162) instead of a full
+  /// comparison of UIDs and flags.
+  public var usedQResync = false
 
   public init(folder: String, role: FolderRole, fetchedCount: Int = 0, wasReset: Bool = false, error: KithError? = nil) {
     self.folder = folder
