@@ -12,7 +12,7 @@ extension CommandContext {
     guard let smtpHost = options.smtpHost else {
       throw KithError(.configuration, "--smtp-host is missing: give the SMTP server's host name.")
     }
-    let account = AccountSettings(
+    var account = AccountSettings(
       email: email, login: options.login ?? email, imapHost: imapHost,
       imapPort: options.imapPort ?? (options.imapSecurity == .tls ? 993 : 143),
       imapSecurity: options.imapSecurity, smtpHost: smtpHost,
@@ -27,6 +27,11 @@ extension CommandContext {
 
     let password = try readPassword(fromStandardInput: options.readsPasswordFromStandardInput)
     var config = try loadConfig()
+    // Adding an account again updates its server details and password; the folders the user
+    // added stay, and a pause for a rejected password ends because a new password was given.
+    if let existing = config.accounts.first(where: { $0.email.lowercased() == email.lowercased() }) {
+      account.extraFolders = existing.extraFolders
+    }
     config.upsert(account)
     try credentials.setSecret(password, for: CredentialStore.imapKey(email))
     try config.save(to: paths.configFile)
@@ -43,7 +48,12 @@ extension CommandContext {
       return 0
     }
     for account in config.accounts {
-      let state = account.isActive ? "active" : "paused"
+      let state: String
+      if let reason = account.pauseReason {
+        state = "paused: \(reason)"
+      } else {
+        state = account.isActive ? "active" : "paused"
+      }
       print("\(account.email)\t\(account.login)\tIMAP \(account.imapHost):\(account.imapPort) \(account.imapSecurity.rawValue)\tSMTP \(account.smtpHost):\(account.smtpPort) \(account.smtpSecurity.rawValue)\t\(account.sharing.rawValue)\t\(state)")
     }
     return 0
