@@ -191,8 +191,8 @@ public enum AttachmentSaving {
   /// final step is `link(2)`, which fails when the name exists, so a file that appears
   /// between the check and the write is not replaced either.
   /// - Throws: `KithError` with `.configuration` when `file` is a directory or already exists
-  ///   and `overwrite` is false, `.notFound` when
-  ///   its folder is missing, and `.store` when writing fails.
+  ///   and `overwrite` is false, `.notFound` when its folder is missing, and `.store` when
+  ///   writing fails.
   public static func write(_ data: Data, to file: URL, overwrite: Bool) throws -> URL {
     let path = file.path
     guard !file.hasDirectoryPath, !isDirectory(path) else {
