@@ -17,11 +17,11 @@ struct ThreadAttachment: Hashable {
 
 /// A question in the status line that takes the keys until it is answered or cancelled.
 enum BrowserPrompt: Hashable {
-  /// Which attachment to save, when the thread has more than one.
+  /// The number of the attachment to save, requested when the thread has more than one.
   case attachmentNumber(LineEditor, count: Int)
-  /// Where to save the attachment, prefilled with the default folder and a safe name.
+  /// The path to save the attachment to, prefilled with the default folder and a safe name.
   case savePath(LineEditor, ThreadAttachment)
-  /// Whether to replace an existing file with the attachment's bytes.
+  /// The y/n question whether to replace an existing file with the attachment's bytes.
   case overwrite(ThreadAttachment, URL, Data)
 }
 
@@ -44,7 +44,8 @@ extension BrowserApp {
     return result
   }
 
-  /// Starts saving: asks which attachment when there are several, else asks for the path.
+  /// Starts saving by prompting for the attachment's number when the thread has several,
+  /// else for the path.
   func startSavingAttachment() {
     let attachments = threadAttachments
     if attachments.isEmpty {
@@ -95,14 +96,18 @@ extension BrowserApp {
   private func chooseAttachment(_ text: String, count: Int) {
     prompt = nil
     let typed = text.trimmingCharacters(in: .whitespaces)
-    guard let number = Int(typed), (1...count).contains(number) else {
+    // The thread may have been reloaded while the prompt was open, so check the current list.
+    let attachments = threadAttachments
+    guard let number = Int(typed), (1...count).contains(number),
+      attachments.indices.contains(number - 1)
+    else {
       let shown = TerminalText.truncate(TerminalText.sanitize(typed), toWidth: 20, ellipsis: "…")
       notice = StatusNotice(
         text: "Invalid attachment number \"\(shown)\". Type a number from 1 to \(count).",
         isError: true)
       return
     }
-    askForSavePath(threadAttachments[number - 1])
+    askForSavePath(attachments[number - 1])
   }
 
   private func answerOverwrite(

@@ -4,7 +4,7 @@ import KithCore
 /// Backspace deletes before it, Left, Right, Home and End (or Ctrl-a and Ctrl-e) move it,
 /// Ctrl-u deletes everything before it, Enter submits and Esc cancels.
 struct LineEditor: Hashable {
-  /// What a key did to the field.
+  /// The effect of one key on the field.
   enum Outcome: Hashable {
     case editing
     case submitted(String)

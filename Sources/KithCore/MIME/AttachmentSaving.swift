@@ -212,13 +212,22 @@ public enum AttachmentSaving {
       guard rename(temporary, path) == 0 else {
         throw writeError(path, errno: errno)
       }
-    } else {
-      guard link(temporary, path) == 0 else {
-        let code = errno
-        throw code == EEXIST ? existsError(path) : writeError(path, errno: code)
-      }
+    } else if link(temporary, path) != 0 {
+      let code = errno
+      guard code != EEXIST else { throw existsError(path) }
+      guard hardLinksUnsupported(code) else { throw writeError(path, errno: code) }
+      // NOTE: without hard links (FAT, exFAT, some network file systems) the check and the
+      // rename are two steps, so a file created between them is replaced.
+      guard !fileExists(at: file) else { throw existsError(path) }
+      guard rename(temporary, path) == 0 else { throw writeError(path, errno: errno) }
     }
     return file
+  }
+
+  /// Returns whether `code`, an `errno` from `link(2)`, means the file system has no hard
+  /// links rather than that this link failed.
+  private static func hardLinksUnsupported(_ code: Int32) -> Bool {
+    code == EPERM || code == ENOTSUP || code == EOPNOTSUPP || code == EMLINK || code == ENOSYS
   }
 
   /// Returns whether anything, even a dangling symbolic link, has the name `file`.
