@@ -185,9 +185,12 @@ extension BrowserApp {
 
   /// Returns the file URL for a typed path: `~` and `~/` start at the home folder, and a
   /// relative path starts at the current directory. Returns nil for an empty path.
+  ///
+  /// The home folder is `$HOME`, as in a shell, and the account's home only without it.
   static func fileURL(
     forTypedPath text: String,
-    home: String = FileManager.default.homeDirectoryForCurrentUser.path,
+    home: String = ProcessInfo.processInfo.environment["HOME"]
+      ?? FileManager.default.homeDirectoryForCurrentUser.path,
     currentDirectory: String = FileManager.default.currentDirectoryPath
   ) -> URL? {
     guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
