@@ -201,7 +201,8 @@ extension BrowserApp {
       path = home + path.dropFirst()
     }
     if !path.hasPrefix("/") {
-      path = (currentDirectory as NSString).appendingPathComponent(path)
+      path =
+        (currentDirectory as NSString).appendingPathComponent(path)
         + (path.hasSuffix("/") ? "/" : "")
     }
     return URL(fileURLWithPath: path, isDirectory: path.hasSuffix("/"))

@@ -201,7 +201,8 @@ struct AttachmentSaveFlowTests {
 
     type(app, "9")
     press(app, .enter)
-    #expect(statusLine(screen).contains("Invalid attachment number \"9\". Type a number from 1 to 2."))
+    #expect(
+      statusLine(screen).contains("Invalid attachment number \"9\". Type a number from 1 to 2."))
     #expect(app.prompt == nil)
 
     press(app, .character("s"))
@@ -230,7 +231,8 @@ struct AttachmentSaveFlowTests {
 
     press(app, .character("s"), .enter)
 
-    #expect(statusLine(screen).contains("Attachment 1 (q1.csv) was not found in the stored message."))
+    #expect(
+      statusLine(screen).contains("Attachment 1 (q1.csv) was not found in the stored message."))
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
   }
 
@@ -241,7 +243,8 @@ struct AttachmentSaveFlowTests {
   }
 
   @Test func typedPathExpandsHome() {
-    let home = BrowserApp.fileURL(forTypedPath: "~/a.txt", home: "/home/ann", currentDirectory: "/w")
+    let home = BrowserApp.fileURL(
+      forTypedPath: "~/a.txt", home: "/home/ann", currentDirectory: "/w")
     #expect(home?.path == "/home/ann/a.txt")
     let relative = BrowserApp.fileURL(forTypedPath: "b/c.txt", home: "/h", currentDirectory: "/w")
     #expect(relative?.path == "/w/b/c.txt")

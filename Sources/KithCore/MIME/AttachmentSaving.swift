@@ -1,5 +1,4 @@
 import Foundation
-
 import Glibc
 
 /// Safe file names for attachments and writing attachment bytes to disk.

@@ -134,7 +134,8 @@ private func contents(of folder: URL) throws -> [String] {
       try AttachmentSaving.save(
         Data("new".utf8), named: "q1.csv", mimeType: "text/csv", into: folder, overwrite: false)
     } throws: { error in
-      (error as? KithError)?.message == "\(existing.path) already exists. Choose another name or allow overwriting."
+      (error as? KithError)?.message
+        == "\(existing.path) already exists. Choose another name or allow overwriting."
     }
     #expect(try Data(contentsOf: existing) == Data("old".utf8))
     // The temporary file is gone, so nothing but the old file remains.
