@@ -13,14 +13,15 @@ extension CommandContext {
     let report = try store().importContacts(cards)
 
     print("Imported \(report.imported.count) contacts from \(path); skipped \(report.skippedAsDuplicates.count) already known; rejected \(report.rejected.count + problems.count).")
+    // Names and reasons quote the file, so escape sequences in it must not reach the terminal.
     for problem in problems {
-      print("  not read: \(problem)")
+      print("  not read: \(TerminalText.sanitize(problem))")
     }
     for entry in report.rejected {
-      print("  rejected \(entry.name): \(entry.reason)")
+      print("  rejected \(TerminalText.sanitize(entry.name)): \(TerminalText.sanitize(entry.reason))")
     }
     for entry in report.skippedAsDuplicates {
-      print("  skipped \(entry.name): \(entry.reason)")
+      print("  skipped \(TerminalText.sanitize(entry.name)): \(TerminalText.sanitize(entry.reason))")
     }
     return 0
   }
