@@ -3,12 +3,7 @@ import KithCore
 
 extension CommandContext {
   func importContacts(path: String) throws -> Int32 {
-    let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw KithError(.notFound, "Reading \(path) failed: check that the file exists and is readable.", cause: "\(error)")
-    }
+    let data = try InputFile.read(path)
     let (cards, problems) = VCardImporter.parse(data: data)
     let report = try store().importContacts(cards)
 
