@@ -27,26 +27,6 @@ import Testing
     return file
   }
 
-  /// Waits up to 10 s for kith to end the browse command cleanly: the log line and the pane's
-  /// exit status must both say so.
-  static func expectCleanExit(_ tmux: TmuxSession, folder: URL) throws {
-    let logFile = folder.appendingPathComponent("state/kith/kith.log")
-    let finished = "command finished command=browse status=0"
-    let deadline = Date().addingTimeInterval(10)
-    var log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-    while !log.contains(finished) && Date() < deadline {
-      usleep(100_000)
-      log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-    }
-    #expect(log.contains(finished), "kith did not end the browser cleanly")
-    var ending = try tmux.ending()
-    while ending == nil && Date() < deadline {
-      usleep(100_000)
-      ending = try tmux.ending()
-    }
-    #expect(ending == .exited(0))
-  }
-
   @Test func deliveredMailShowsWithinFiveSeconds() throws {
     let server = try MailServer.start(sent: EndToEndTests.demoData.appendingPathComponent("sent"))
     defer { server.stop() }
@@ -81,7 +61,7 @@ import Testing
     print("live mail latency (tmux, delivered to on screen): \(String(format: "%.2f", elapsed)) s")
 
     try tmux.send("q")
-    try Self.expectCleanExit(tmux, folder: folder)
+    try EndToEndTests.expectCleanExit(tmux, folder: folder)
   }
 
   @Test func rejectedPasswordPausesAccount() throws {
@@ -100,7 +80,7 @@ import Testing
     let screen = try tmux.waitForScreen(timeout: 20) { $0.contains("needs reauthorization") }
     #expect(screen.contains("\(server.email): needs reauthorization: password rejected"))
     try tmux.send("q")
-    try Self.expectCleanExit(tmux, folder: folder)
+    try EndToEndTests.expectCleanExit(tmux, folder: folder)
     let log = try String(contentsOf: folder.appendingPathComponent("state/kith/kith.log"), encoding: .utf8)
     #expect(log.contains("live sync paused: password rejected"))
 
