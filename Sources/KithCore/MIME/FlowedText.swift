@@ -1,8 +1,8 @@
 /// Undoes the soft line breaks of format=flowed text (RFC 3676).
 ///
-/// The work is on UTF-8 bytes. Lines, quote markers and spaces keep the meaning they have
-/// as Swift characters: an LF after a CR is no line break (CR LF is one character), and a
-/// ">" or space that a combining mark extends is not a marker.
+/// The work is on UTF-8 bytes, but lines, quote markers and spaces keep the meaning they
+/// have as Swift characters. An LF after a CR is no line break, because CR LF is one
+/// character. A ">" or space that a combining mark extends is not a marker.
 enum FlowedText {
   private static let lineFeed = UInt8(ascii: "\n")
   private static let carriageReturn = UInt8(ascii: "\r")

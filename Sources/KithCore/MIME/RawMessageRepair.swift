@@ -30,8 +30,8 @@ enum RawMessageRepair {
   }
 
   /// Returns the offsets of the start and of the LF of the first header line that contains
-  /// only spaces or tabs and that no header field or continuation follows, or nil when the
-  /// header ends at an empty line first or has no such line.
+  /// only spaces or tabs, when no header field or continuation follows it. Returns nil when
+  /// an empty line ends the header first or no such line exists.
   private static func findSpaceOnlyHeaderEnd(_ raw: UnsafeRawBufferPointer) -> (Int, Int)? {
     var lineStart = 0
     while lineStart < raw.count {

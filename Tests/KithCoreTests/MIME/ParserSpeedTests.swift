@@ -5,8 +5,8 @@ import Testing
 
 @testable import KithCore
 
-/// Every field of a parsed message in one string, so that two parses can be compared and
-/// the output of two builds can be diffed line by line.
+/// Returns every field of a parsed message in one string, so that two parses can be
+/// compared and the output of two builds can be diffed line by line.
 func parsedMessageFingerprint(_ message: ParsedMessage) -> String {
   var fields: [String] = []
   fields.append("id=\(message.messageID ?? "-") reply=\(message.inReplyTo ?? "-")")
@@ -73,8 +73,10 @@ private final class ConcurrentResults: @unchecked Sendable {
 
 /// Measures parse speed, only when `KITH_PARSE_BENCH=1`. Run it in release mode:
 ///
-///     KITH_PARSE_BENCH=1 swift test -c release --filter ParserSpeedBenchmark
+///     KITH_PARSE_BENCH=1 swift test -c release -Xswiftc -enable-testing \
+///       --filter ParserSpeedBenchmark
 ///
+/// `-enable-testing` is needed because the tests import KithCore with `@testable`.
 /// It reads the generated messages in `bench/cache/messages-v1-n10000-seed1` (or the folder
 /// in `KITH_PARSE_BENCH_DIR`) and the corpus, and prints messages per second for each.
 /// With `KITH_PARSE_DUMP=FOLDER` it also writes the fingerprint of every parsed message
