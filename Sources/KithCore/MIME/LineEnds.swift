@@ -1,3 +1,5 @@
+import Foundation
+
 /// Line-end conversion on the UTF-8 bytes of a string, without Foundation's NSString bridge.
 enum LineEnds {
   private static let carriageReturn = UInt8(ascii: "\r")
@@ -20,19 +22,23 @@ enum LineEnds {
   /// becomes U+FFFD, as with `String(decoding:as:)`.
   static func crlfToLF(_ bytes: UnsafeRawBufferPointer) -> String {
     String(unsafeUninitializedCapacity: bytes.count) { output in
+      guard let source = bytes.baseAddress, let target = output.baseAddress else { return 0 }
+      let count = bytes.count
       var written = 0
       var index = 0
-      let count = bytes.count
+      // Copies the runs between CRs with memcpy, and drops each CR that an LF follows.
       while index < count {
-        let byte = bytes[index]
-        if byte == carriageReturn && index + 1 < count && bytes[index + 1] == lineFeed {
-          output[written] = lineFeed
-          index += 2
-        } else {
-          output[written] = byte
-          index += 1
+        let found = memchr(source + index, Int32(carriageReturn), count - index)
+        let runEnd = found.map { source.distance(to: UnsafeRawPointer($0)) } ?? count
+        memcpy(target + written, source + index, runEnd - index)
+        written += runEnd - index
+        index = runEnd
+        guard index < count else { break }
+        if index + 1 >= count || bytes[index + 1] != lineFeed {
+          target[written] = carriageReturn
+          written += 1
         }
-        written += 1
+        index += 1
       }
       return written
     }

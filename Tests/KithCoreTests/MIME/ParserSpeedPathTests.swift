@@ -162,4 +162,24 @@ import Testing
     let raw = "Message-ID: <caf\u{E9} x@example.com>\r\nSubject: id\r\n\r\nbody"
     #expect(MessageParser.parse(Data(raw.utf8)).messageID == "caf\u{E9}x@example.com")
   }
+
+  static let unchangedDates: [String] = [
+    "Tue, 4 Dec 2026 10:22:33 +0000",
+    "Tue, 4 Dec 2026 10:22:33 -0500 (EST)",
+    "4 Dec 2026 10:22 GMT",
+    "Mon, 1 Apr 2019 09:00:00 +0200\n",
+  ]
+
+  @Test(arguments: unchangedDates)
+  func dateRepairKeepsCommonForms(_ value: String) {
+    #expect(DateHeaderRepair.repair(value) == value)
+  }
+
+  @Test func dateRepairStillRewritesOddForms() {
+    #expect(DateHeaderRepair.repair("Tue, 4 Dec 2026 00:01+0000") == "Tue, 4 Dec 2026 00:01 +0000")
+    #expect(DateHeaderRepair.repair("Tue, 4 Dec 2026 10:22:33 -600") == "Tue, 4 Dec 2026 10:22:33 -0600")
+    #expect(DateHeaderRepair.repair("Tue, 4 Dec 2026 06:09:22 PM EDT") == "Tue, 4 Dec 2026 18:09:22 EDT")
+    // CR LF is one Character and no separator for the token rules, so it stays in place.
+    #expect(DateHeaderRepair.repair("Tue,\r\n 4 Dec 2026 06:09:22 pm EDT") == "Tue,\r\n 4 Dec 2026 18:09:22 EDT")
+  }
 }
