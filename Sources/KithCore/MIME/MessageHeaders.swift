@@ -45,8 +45,25 @@ enum MessageHeaders {
       }
     }
     guard let decoded else { return nil }
+    if isSingleSpaced(decoded) { return decoded }
     return decoded.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" })
       .joined(separator: " ")
+  }
+
+  /// Returns whether splitting at spaces, tabs and line breaks and joining with one space
+  /// would return `value` unchanged: it has no tab, CR or LF byte, no space at either end
+  /// and no two spaces in a row. Values that fail go through the Character-based split.
+  private static func isSingleSpaced(_ value: String) -> Bool {
+    let space = UInt8(ascii: " ")
+    let bytes = value.utf8
+    guard bytes.first != space, bytes.last != space else { return false }
+    var previous: UInt8 = 0
+    for byte in bytes {
+      if byte == 0x09 || byte == 0x0A || byte == 0x0D { return false }
+      if byte == space && previous == space { return false }
+      previous = byte
+    }
+    return true
   }
 
   /// Returns the addresses of the header `name`. GMime's own list comes from `parsedList`,

@@ -182,4 +182,22 @@ import Testing
     // CR LF is one Character and no separator for the token rules, so it stays in place.
     #expect(DateHeaderRepair.repair("Tue,\r\n 4 Dec 2026 06:09:22 pm EDT") == "Tue,\r\n 4 Dec 2026 18:09:22 EDT")
   }
+
+  @Test func subjectSpacingIsNormalized() {
+    let cases: [(raw: String, expected: String)] = [
+      ("Quarterly report", "Quarterly report"),
+      ("  padded\t subject  ", "padded subject"),
+      ("two  spaces", "two spaces"),
+      ("caf\u{E9} \u{1F642}", "caf\u{E9} \u{1F642}"),
+    ]
+    for (raw, expected) in cases {
+      let message = MessageParser.parse(Data("Subject: \(raw)\r\n\r\nbody".utf8))
+      #expect(message.subject == expected, "subject \(raw.debugDescription)")
+    }
+  }
+
+  @Test func htmlWordsSkipInvisibleCharacters() {
+    let html = "<p>one\u{200B}two\u{A0}\u{A0}three \u{AD}four\u{FEFF}</p><p>\u{200D}five</p>"
+    #expect(HTMLText.text(fromHTML: html) == "onetwo three four\n\nfive")
+  }
 }
