@@ -79,6 +79,7 @@ private final class ConcurrentResults: @unchecked Sendable {
 /// `-enable-testing` is needed because the tests import KithCore with `@testable`.
 /// It reads the generated messages in `bench/cache/messages-v1-n10000-seed1` (or the folder
 /// in `KITH_PARSE_BENCH_DIR`) and the corpus, and prints messages per second for each.
+/// `KITH_PARSE_BENCH_ROUNDS=N` sets the number of rounds for every set.
 /// With `KITH_PARSE_DUMP=FOLDER` it also writes the fingerprint of every parsed message
 /// to FOLDER/generated.txt and FOLDER/corpus.txt, so that two builds' output can be diffed.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["KITH_PARSE_BENCH"] == "1"))
@@ -125,7 +126,9 @@ struct ParserSpeedBenchmark {
   /// parsing thread's CPU time. The best round counts, because other jobs on a shared
   /// machine only ever make a round slower, and the CPU time leaves out the time that
   /// those jobs take the core away.
-  private func measure(_ label: String, _ raws: [Data], rounds: Int) throws {
+  private func measure(_ label: String, _ raws: [Data], rounds defaultRounds: Int) throws {
+    // More rounds show whether memory stays flat: compare the peak RSS of two round counts.
+    let rounds = Self.environment["KITH_PARSE_BENCH_ROUNDS"].flatMap { Int($0) } ?? defaultRounds
     let bytes = raws.reduce(0) { $0 + $1.count }
     var bestWall = Double.infinity
     var bestCPU = Double.infinity
