@@ -36,4 +36,23 @@ static inline htmlDocPtr kith_libxml2_parse_html(const char *utf8, int length) {
       | HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC;
   return htmlReadMemory(utf8, length, NULL, "UTF-8", options);
 }
+
+// Parses like kith_libxml2_parse_html and sets *too_deep to 1 when libxml2 stopped because
+// elements nest deeper than its limit (256 levels in 2.9 without XML_PARSE_HUGE). It then
+// reports XML_ERR_INTERNAL_ERROR and parses nothing after that point.
+static inline htmlDocPtr kith_libxml2_parse_html_checked(const char *utf8, int length, int *too_deep) {
+  *too_deep = 0;
+  htmlParserCtxtPtr context = htmlCreateMemoryParserCtxt(utf8, length);
+  if (context == NULL) return NULL;
+  int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET
+      | HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC;
+  htmlCtxtUseOptions(context, options);
+  xmlSwitchEncoding(context, XML_CHAR_ENCODING_UTF8);
+  htmlParseDocument(context);
+  htmlDocPtr document = context->myDoc;
+  context->myDoc = NULL;
+  if (context->errNo == XML_ERR_INTERNAL_ERROR) *too_deep = 1;
+  htmlFreeParserCtxt(context);
+  return document;
+}
 #endif

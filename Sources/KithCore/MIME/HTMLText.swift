@@ -17,8 +17,8 @@ public enum HTMLText {
   /// The tree is walked without recursion, so deeply nested HTML cannot exhaust the stack.
   /// Thread-safe.
   ///
-  /// NOTE: libxml2 2.9 stops parsing at elements nested more than 256 deep, so text inside
-  /// and after such nesting is dropped.
+  /// libxml2 2.9 stops parsing at elements nested more than 256 deep. Such a document is
+  /// shown with its tags stripped instead, followed by a note, so that no text is lost.
   public static func text(fromHTML html: String) -> String {
     _ = parserInitialized
     kith_libxml2_silence_errors()
@@ -26,10 +26,15 @@ public enum HTMLText {
     var utf8 = Array(html.utf8)
     guard !utf8.isEmpty, utf8.count < Int(Int32.max) else { return "" }
     utf8.append(0)
+    var isTooDeep: Int32 = 0
     let document: htmlDocPtr? = utf8.withUnsafeBufferPointer { buffer in
       buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-        kith_libxml2_parse_html($0, Int32(buffer.count - 1))
+        kith_libxml2_parse_html_checked($0, Int32(buffer.count - 1), &isTooDeep)
       }
+    }
+    if isTooDeep != 0 {
+      if let document { xmlFreeDoc(document) }
+      return HTMLTagStripper.text(fromHTML: html) + "\n\n" + tooDeepNote
     }
     guard let document else { return "" }
     defer { xmlFreeDoc(document) }
@@ -54,6 +59,10 @@ public enum HTMLText {
     }
     return text
   }
+
+  /// The line that follows the text of HTML too deeply nested for the parser.
+  static let tooDeepNote =
+    "[Kith: this HTML nests deeper than the HTML parser allows, so it is shown with its tags removed.]"
 
   /// Returns the text of the first `title` element, found without recursion.
   private static func documentTitle(_ root: xmlNodePtr) -> String? {

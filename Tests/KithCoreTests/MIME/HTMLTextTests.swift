@@ -127,3 +127,27 @@ import Testing
     #expect(HTMLText.text(fromHTML: "<h1>Title</h1>text<hr>end") == "Title\n\ntext\n\n----------\n\nend")
   }
 }
+
+/// HTML nested deeper than libxml2's limit keeps all its text, shown with tags removed.
+@Suite struct HTMLDepthLimitTests {
+  static func deepHTML(levels: Int) -> String {
+    "<html><body>" + String(repeating: "<div>", count: levels) + "deep text"
+      + String(repeating: "</div>", count: levels)
+      + "<script>var hidden = 1;</script><p>after &amp; done &#8364;</p></body></html>"
+  }
+
+  @Test func textInsideAndAfterDeepNestingKept() {
+    let text = HTMLText.text(fromHTML: Self.deepHTML(levels: 1_000))
+    #expect(text.contains("deep text"))
+    #expect(text.contains("after & done €"))
+    #expect(!text.contains("hidden"))
+    #expect(!text.contains("<div>"))
+    #expect(text.hasSuffix(HTMLText.tooDeepNote))
+  }
+
+  @Test func shallowNestingUsesParser() {
+    let text = HTMLText.text(fromHTML: Self.deepHTML(levels: 100))
+    #expect(text.contains("deep text"))
+    #expect(!text.contains(HTMLText.tooDeepNote))
+  }
+}
