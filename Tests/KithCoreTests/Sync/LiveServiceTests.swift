@@ -70,6 +70,36 @@ private func makeService(
 private func isIdle(_ log: ServiceEventLog) -> Bool { log.states.last == .idle }
 
 @Suite(.serialized) struct LiveServiceTests {
+  /// Short timings make the IDLE renewal and the periodic pass run within seconds.
+  @Test func idleRenewalAndPeriodicPasses() async throws {
+    let messages = try writeMessages(["one"])
+    defer { try? FileManager.default.removeItem(at: messages) }
+    let server = try MailServer.start(messages: messages)
+    defer { server.stop() }
+    let store = try Store.inMemory()
+    let service = try makeService(
+      server, store: store,
+      configuration: LiveSyncConfiguration(idleRenewal: 1, pollInterval: 1, passInterval: 2))
+    let log = ServiceEventLog(service)
+    await service.start()
+
+    #expect(await log.wait(timeout: 20) { $0.storedCount == 1 })
+    let passes = { (log: ServiceEventLog) in
+      log.events.filter { if case .passFinished = $0 { return true } else { return false } }.count
+    }
+    // With passInterval 2 s, three more passes run with no new mail; IDLE was renewed
+    // about twice per pass meanwhile.
+    let before = passes(log)
+    #expect(await log.wait(timeout: 20) { passes($0) >= before + 3 })
+
+    try server.deliver([messages.appendingPathComponent("001.eml")])
+    #expect(await log.wait(timeout: 20) { $0.storedCount == 2 })
+    #expect(!log.states.contains { if case .offline = $0 { return true } else { return false } })
+
+    await service.stop()
+    #expect(await log.wait(timeout: 10) { $0.finished })
+  }
+
   @Test func idleSeesNewMail() async throws {
     let messages = try writeMessages(["one", "two"])
     defer { try? FileManager.default.removeItem(at: messages) }
