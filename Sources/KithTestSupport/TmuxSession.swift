@@ -36,7 +36,8 @@ public final class TmuxSession: @unchecked Sendable {
     _ = try Self.tmux(socket, ["send-keys"] + keys)
   }
 
-  /// Polls the pane until `predicate` holds or `timeout` seconds pass; returns the last capture.
+  /// Polls the pane until `predicate` is true or `timeout` seconds pass, and returns the last
+  /// capture.
   @discardableResult
   public func waitForScreen(timeout: TimeInterval = 15, _ predicate: (String) -> Bool) throws -> String {
     let deadline = Date().addingTimeInterval(timeout)
@@ -48,7 +49,7 @@ public final class TmuxSession: @unchecked Sendable {
     return screen
   }
 
-  /// How the pane's command ended.
+  /// The end of the pane's command: an exit status or a signal.
   public enum Ending: Equatable, Sendable {
     case exited(Int32)
     case killed(signal: Int32)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How a connection is secured: TLS from the first byte, or STARTTLS after a plain greeting.
+/// The security of a connection: TLS from the first byte, or STARTTLS after a plain greeting.
 ///
 /// Kith has no plain-text mode: both choices end in a verified TLS session.
 public enum ConnectionSecurity: String, Codable, Sendable, CaseIterable {
@@ -8,7 +8,7 @@ public enum ConnectionSecurity: String, Codable, Sendable, CaseIterable {
   case starttls
 }
 
-/// Who may see an account's conversations in a shared store.
+/// The sharing permission of an account's conversations in a shared store.
 public enum SharingPermission: String, Codable, Sendable, CaseIterable {
   /// Only the account's owner.
   case `private`

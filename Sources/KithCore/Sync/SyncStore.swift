@@ -19,10 +19,10 @@ public struct FetchedMessage: Sendable {
   }
 }
 
-/// What the store remembers about one synced folder.
+/// The stored sync state of one folder.
 public struct FolderSyncState: Hashable, Sendable {
   public var uidValidity: UInt32
-  /// The highest UID stored so far; the next fetch asks for UIDs above it. 0 when nothing
+  /// The highest UID stored so far; the next fetch requests the UIDs above it. 0 when nothing
   /// was stored under `uidValidity`.
   public var highestUID: UID
   /// The lowest UID of the complete range: every message the server had with a UID from
