@@ -174,22 +174,23 @@ public actor AccountSyncer {
     let batches = FetchBatchPlanner.makeBatches(
       sizes, maximumMessages: configuration.batchMessageLimit,
       maximumBytes: configuration.batchByteLimit)
-    try client.fetchMessages(batches: batches, maximumInFlight: configuration.maximumCommandsInFlight) {
-      messages in
-      let fetched = messages.map { message in
-        FetchedMessage(
-          uid: message.uid, flags: message.flags, internalDate: message.internalDate,
-          raw: message.body, parsed: parse(message.body))
-      }
+    let pipeline = makeParsingPipeline(for: Void.self)
+    func storeBatch(_ batch: ParsedBatch, _: Void) throws {
       try storeCall {
         try store.storeFetched(
-          account: account, folder: folder, uidValidity: status.uidValidity, messages: fetched)
+          account: account, folder: folder, uidValidity: status.uidValidity, messages: batch.messages)
       }
-      progress.messagesDone += messages.count
-      progress.bytesDone += messages.reduce(0) { $0 + ($1.size ?? $1.body.count) }
-      result.fetchedCount += messages.count
+      progress.messagesDone += batch.messages.count
+      progress.bytesDone += batch.byteCount
+      result.fetchedCount += batch.messages.count
       emit(.progress(progress))
       try Task.checkCancellation()
+    }
+    try pipeline.run(store: storeBatch) { submit in
+      try client.fetchMessages(batches: batches, maximumInFlight: configuration.maximumCommandsInFlight) {
+        messages in
+        try submit(messages, ())
+      }
     }
 
     logger.debug(
