@@ -12,9 +12,9 @@ enum Schema {
   /// - Throws: `KithError` with `.store` when a migration fails (that migration rolls back)
   ///   or when the file was written by a newer Kith.
   static func prepare(_ database: Database) throws {
-    // Takes effect only while the file is empty, so stores created before keep 4 KiB pages.
-    // Mail bodies average tens of KiB, and 16 KiB pages store them in a quarter of the pages
-    // and write calls that 4 KiB pages need.
+    // Takes effect only while the file is empty, so older stores keep 4 KiB pages. Mail
+    // bodies of tens of KiB fill chains of overflow pages, and 16 KiB pages cut the pages and
+    // the WAL write calls of a sync to about a quarter.
     try database.execute("PRAGMA page_size = 16384")
     // journal_mode returns "memory" for in-memory databases, which cannot use WAL.
     try database.execute("PRAGMA journal_mode = WAL")

@@ -4,7 +4,9 @@ import Foundation
 /// each folder into a `SyncStore`.
 ///
 /// The actor runs on its own dispatch queue because the IMAP calls block (see
-/// `BlockingIOExecutor`). Each pass opens one connection and logs out at its end.
+/// `BlockingIOExecutor`). Each pass opens one connection and logs out at its end. Fetched
+/// batches are parsed on other threads while the next ones arrive (`ParsingPipeline`), and
+/// the actor stores them in fetch order, one transaction per batch.
 ///
 /// With a `ResyncStore` (such as `Store`), each folder pass sends the pending flag changes,
 /// applies the server's expunges and flag changes, and fetches the missing messages newest
@@ -35,7 +37,8 @@ public actor AccountSyncer {
   /// - Parameters:
   ///   - store: the store to write to; the actor calls it from its own queue only.
   ///   - parse: turns raw message bytes into the fields Kith keeps, such as
-  ///     `MessageParser.parse`.
+  ///     `MessageParser.parse`. It runs on other threads, several calls at once, while the
+  ///     actor fetches the next batch.
   public init(
     account: AccountID, options: IMAPConnectionOptions, store: any SyncStore,
     configuration: SyncConfiguration = SyncConfiguration(),
