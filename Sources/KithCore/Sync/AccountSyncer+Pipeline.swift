@@ -8,118 +8,159 @@ struct ParsedBatch {
   var byteCount: Int
 }
 
-/// Parses fetched batches on other threads while the fetch loop goes on reading, and returns
-/// them in the order they were submitted.
+/// Runs a folder's fetch loop on its own thread, parses the fetched batches on other threads,
+/// and hands them back in fetch order to the thread that stores them.
 ///
-/// The fetch loop submits each batch as it completes and then stores the batches that are
-/// parsed already, so fetching, parsing and storing overlap. The store stays confined to the
-/// thread that calls `submit` and `storeReady`. A serial queue parses one batch at a time and
-/// spreads its messages over all cores with `DispatchQueue.concurrentPerform`.
+/// `run(store:fetch:)` moves `fetch` (socket reads and response parsing) to a thread of the
+/// pipeline, so that reading from the server, parsing and writing to the store overlap. The
+/// store stays on the calling thread, where cancellation and progress events work as before.
+/// A serial queue parses one batch at a time and spreads its messages over all cores with
+/// `DispatchQueue.concurrentPerform`.
 ///
-/// Memory stays bounded: `storeReady` waits for the oldest batch once more than
-/// `maximumPending` batches are submitted but not yet stored, so the fetch loop stops reading
-/// while parsing is behind.
+/// Memory stays bounded: a submit waits while `maximumPending` batches are queued and not
+/// yet taken by the store loop, so the fetch loop stops reading while parsing or storing is
+/// behind.
 ///
-/// Not thread-safe: one fetch loop owns a pipeline.
+/// One pipeline serves one `run` call at a time.
 final class ParsingPipeline<Context> {
-  /// One submitted batch. The parse queue writes `batch` before it signals `parsed`, and the
-  /// owner reads it only after a wait on `parsed` succeeds, so the semaphore orders the two.
+  /// One submitted batch. `batch` is written by the parse queue and read by the store loop,
+  /// both while holding `condition`'s lock.
   private final class Slot: @unchecked Sendable {
-    let parsed = DispatchSemaphore(value: 0)
+    var isParsed = false
     var batch = ParsedBatch(messages: [], byteCount: 0)
   }
 
+  /// The error a submit throws once the store loop failed, so that the fetch loop stops.
+  struct Stopped: Error {}
+
   let maximumPending: Int
   private let parse: @Sendable (Data) -> ParsedMessage
-  private let queue: DispatchQueue
+  private let parseQueue: DispatchQueue
+  private let fetchQueue: DispatchQueue
+  /// Guards every variable below.
+  private let condition = NSCondition()
   private var pending: [(slot: Slot, context: Context)] = []
+  private var isFetchFinished = false
+  private var fetchError: Error?
+  private var isStopped = false
+  private var highestPendingCount = 0
 
   /// Creates a pipeline; `maximumPending` below 1 counts as 1.
   init(label: String, maximumPending: Int, parse: @escaping @Sendable (Data) -> ParsedMessage) {
     self.maximumPending = max(1, maximumPending)
     self.parse = parse
-    queue = DispatchQueue(label: label, qos: .userInitiated)
+    parseQueue = DispatchQueue(label: "\(label).parse", qos: .userInitiated)
+    fetchQueue = DispatchQueue(label: "\(label).fetch", qos: .userInitiated)
   }
 
-  /// The count of batches submitted but not yet handed to a store closure.
-  var pendingCount: Int { pending.count }
-
-  /// Queues `messages` for parsing; `context` comes back with the parsed batch.
-  func submit(_ messages: [IMAPFetchedMessage], context: Context) {
-    let slot = Slot()
-    pending.append((slot, context))
-    let parse = self.parse
-    queue.async {
-      slot.batch = Self.parseBatch(messages, parse: parse)
-      slot.parsed.signal()
-    }
+  /// The largest count of batches that waited for the store loop at one time, for tests.
+  var maximumPendingSeen: Int {
+    condition.lock()
+    defer { condition.unlock() }
+    return highestPendingCount
   }
 
-  /// Calls `store` with every parsed batch at the head of the queue, oldest first. When more
-  /// than `maximumPending` batches are queued, it first waits for enough of them to parse.
+  /// Runs `fetch` on the pipeline's fetch thread and calls `store` on this thread with each
+  /// batch that `fetch` passes to its submit closure, parsed, in submission order. Returns
+  /// after `fetch` returned and every batch was stored.
   ///
-  /// A batch is removed before `store` runs, so a batch whose store throws is never offered
-  /// again. The batches after it stay queued, and their parsing finishes in the background.
-  func storeReady(_ store: (ParsedBatch, Context) throws -> Void) rethrows {
-    while let first = pending.first {
-      if pending.count > maximumPending {
-        first.slot.parsed.wait()
-      } else if first.slot.parsed.wait(timeout: .now()) == .timedOut {
-        return
-      }
-      pending.removeFirst()
-      try store(first.slot.batch, first.context)
-    }
-  }
-
-  /// Waits for every queued batch and calls `store` with each, oldest first.
-  func storeAll(_ store: (ParsedBatch, Context) throws -> Void) rethrows {
-    while let first = pending.first {
-      first.slot.parsed.wait()
-      pending.removeFirst()
-      try store(first.slot.batch, first.context)
-    }
-  }
-
-  /// Runs `fetch`, which passes each fetched batch to the submit closure it gets, and stores
-  /// the parsed batches in submission order with `store`.
+  /// When `fetch` fails, the batches it submitted before are still stored, as a fetch without
+  /// the pipeline would have stored them, and then its error is thrown. When `store` throws
+  /// (a store failure or `CancellationError`), no later batch is stored: the next submit
+  /// throws `Stopped`, and `run` waits for `fetch` to return and throws the error of `store`.
   ///
-  /// When `fetch` fails for a reason other than `store` (a NO to a later batch, a lost
-  /// connection), the batches it delivered before are still stored, as a fetch without the
-  /// pipeline would have stored them, and then its error is thrown. When `store` fails, or
-  /// throws `CancellationError`, no later batch is stored.
-  ///
-  /// `store` runs from inside `fetch`, so it must not change variables that `fetch` reads.
+  /// `fetch` runs on another thread while this thread waits or runs `store`, so the two
+  /// closures must not share mutable state.
   func run(
     store: (ParsedBatch, Context) throws -> Void,
     fetch: (_ submit: ([IMAPFetchedMessage], Context) throws -> Void) throws -> Void
   ) throws {
-    // `store` runs inside `fetch` (through the submit closure), which exclusivity checking
-    // rejects for plain non-escaping closures. It is safe while `store` leaves alone the
-    // variables that `fetch` captures, as documented above.
-    try withoutActuallyEscaping(store) { store in
-      var storeFailed = false
-      func storeTracked(_ batch: ParsedBatch, _ context: Context) throws {
+    condition.lock()
+    (pending, isFetchFinished, fetchError, isStopped) = ([], false, nil, false)
+    condition.unlock()
+
+    try withoutActuallyEscaping(fetch) { fetch in
+      // This call returns only after the fetch thread dropped its reference to `fetch`, as
+      // `withoutActuallyEscaping` requires.
+      let box = FetchBox(fetch: fetch)
+      fetchQueue.async { [self] in
+        var failure: Error?
         do {
-          try store(batch, context)
+          try box.fetch!({ messages, context in try self.submit(messages, context: context) })
         } catch {
-          storeFailed = true
-          throw error
+          failure = error
         }
+        condition.lock()
+        box.fetch = nil
+        isFetchFinished = true
+        fetchError = failure
+        condition.broadcast()
+        condition.unlock()
       }
 
       do {
-        try fetch { messages, context in
-          submit(messages, context: context)
-          try storeReady(storeTracked)
+        while let (batch, context) = nextParsedBatch() {
+          try store(batch, context)
         }
       } catch {
-        if !storeFailed {
-          try storeAll(storeTracked)
-        }
+        condition.lock()
+        isStopped = true
+        condition.broadcast()
+        while !isFetchFinished { condition.wait() }
+        condition.unlock()
         throw error
       }
-      try storeAll(storeTracked)
+    }
+
+    condition.lock()
+    defer { condition.unlock() }
+    if let fetchError { throw fetchError }
+  }
+
+  /// The fetch closure, held only while the fetch thread runs it.
+  private final class FetchBox: @unchecked Sendable {
+    var fetch: ((_ submit: ([IMAPFetchedMessage], Context) throws -> Void) throws -> Void)?
+
+    init(fetch: @escaping (_ submit: ([IMAPFetchedMessage], Context) throws -> Void) throws -> Void) {
+      self.fetch = fetch
+    }
+  }
+
+  /// Queues `messages` for parsing, waiting while `maximumPending` batches are queued.
+  private func submit(_ messages: [IMAPFetchedMessage], context: Context) throws {
+    condition.lock()
+    defer { condition.unlock() }
+    while pending.count >= maximumPending && !isStopped { condition.wait() }
+    if isStopped { throw Stopped() }
+
+    let slot = Slot()
+    pending.append((slot, context))
+    highestPendingCount = max(highestPendingCount, pending.count)
+    let parse = self.parse
+    let condition = self.condition
+    parseQueue.async {
+      let batch = Self.parseBatch(messages, parse: parse)
+      condition.lock()
+      slot.batch = batch
+      slot.isParsed = true
+      condition.broadcast()
+      condition.unlock()
+    }
+  }
+
+  /// Waits for the oldest batch to be parsed and removes it. Returns nil once the fetch has
+  /// finished and every batch it submitted was returned.
+  private func nextParsedBatch() -> (ParsedBatch, Context)? {
+    condition.lock()
+    defer { condition.unlock() }
+    while true {
+      if let first = pending.first, first.slot.isParsed {
+        pending.removeFirst()
+        condition.broadcast()
+        return (first.slot.batch, first.context)
+      }
+      if pending.isEmpty && isFetchFinished { return nil }
+      condition.wait()
     }
   }
 
@@ -155,12 +196,13 @@ private struct SendableBuffer<Element>: @unchecked Sendable {
 }
 
 extension AccountSyncer {
-  /// The batches submitted for parsing but not yet stored, at most. Together with the
-  /// `maximumCommandsInFlight` batches being received, it bounds the messages held in memory.
+  /// The parsed or parsing batches waiting for the store, at most. With the batch being
+  /// stored and the `maximumCommandsInFlight` batches being received, it bounds the messages
+  /// held in memory.
   static let maximumPendingBatches = 2
 
   func makeParsingPipeline<Context>(for context: Context.Type) -> ParsingPipeline<Context> {
     ParsingPipeline(
-      label: "kith.sync.parse-\(account)", maximumPending: Self.maximumPendingBatches, parse: parse)
+      label: "kith.sync.account-\(account)", maximumPending: Self.maximumPendingBatches, parse: parse)
   }
 }

@@ -55,36 +55,42 @@ private struct FetchFailure: Error {}
 
   @Test func pendingBatchesStayBounded() throws {
     let pipeline = ParsingPipeline<Int>(label: "test.parse", maximumPending: 2, parse: subjectParse)
-    var maximumSeen = 0
     var storedCount = 0
-    try pipeline.run(store: { _, _ in storedCount += 1 }) { submit in
+    try pipeline.run(store: { _, _ in
+      // A slow store makes the fetch wait for free room.
+      usleep(5000)
+      storedCount += 1
+    }) { submit in
       for number in 0..<10 {
         try submit(makeBatch(1...5), number)
-        maximumSeen = max(maximumSeen, pipeline.pendingCount)
       }
     }
 
-    #expect(maximumSeen <= 2)
+    #expect(pipeline.maximumPendingSeen <= 2)
     #expect(storedCount == 10)
-    #expect(pipeline.pendingCount == 0)
   }
 
-  @Test func storeReadyDoesNotWaitForParsing() throws {
-    let release = DispatchSemaphore(value: 0)
-    let pipeline = ParsingPipeline<Void>(label: "test.parse", maximumPending: 3) { body in
-      release.wait()
-      return ParsedMessage(subject: String(decoding: body, as: UTF8.self))
+  @Test func storeRunsOnCallingThread() throws {
+    let pipeline = ParsingPipeline<Void>(label: "test.parse", maximumPending: 2, parse: subjectParse)
+    let caller = pthread_self()
+    var storeThreads: [pthread_t] = []
+    var fetchThread: pthread_t?
+    try pipeline.run(store: { _, _ in storeThreads.append(pthread_self()) }) { submit in
+      fetchThread = pthread_self()
+      try submit(makeBatch(1...2), ())
+      try submit(makeBatch(3...4), ())
     }
-    var storedCount = 0
-    pipeline.submit(makeBatch(1...1), context: ())
-    pipeline.storeReady { _, _ in storedCount += 1 }
-    #expect(storedCount == 0)
-    #expect(pipeline.pendingCount == 1)
 
-    release.signal()
-    pipeline.storeAll { _, _ in storedCount += 1 }
-    #expect(storedCount == 1)
-    #expect(pipeline.pendingCount == 0)
+    #expect(storeThreads.count == 2)
+    #expect(storeThreads.allSatisfy { pthread_equal($0, caller) != 0 })
+    #expect(fetchThread.map { pthread_equal($0, caller) == 0 } == true)
+  }
+
+  @Test func emptyFetchStoresNothing() throws {
+    let pipeline = ParsingPipeline<Void>(label: "test.parse", maximumPending: 2, parse: subjectParse)
+    var storedCount = 0
+    try pipeline.run(store: { _, _ in storedCount += 1 }) { _ in }
+    #expect(storedCount == 0)
   }
 
   @Test func fetchFailureStoresDeliveredBatches() throws {
@@ -110,7 +116,7 @@ private struct FetchFailure: Error {}
         if number == 1 { throw CancellationError() }
         stored.append(number)
       }) { submit in
-        // Like `IMAPClient.fetchMessages`, the fetch stops submitting after the first error.
+        // The submit after the failed store throws, which ends this loop.
         for number in 0..<8 {
           submitted += 1
           try submit(makeBatch(1...5), number)
