@@ -45,7 +45,7 @@ final class ParsingPipeline<Context> {
   private var isStopped = false
   private var highestPendingCount = 0
 
-  /// Creates a pipeline; `maximumPending` below 1 counts as 1.
+  /// Creates a pipeline. A `maximumPending` below 1 counts as 1.
   init(label: String, maximumPending: Int, parse: @escaping @Sendable (Data) -> ParsedMessage) {
     self.maximumPending = max(1, maximumPending)
     self.parse = parse
@@ -196,9 +196,9 @@ private struct SendableBuffer<Element>: @unchecked Sendable {
 }
 
 extension AccountSyncer {
-  /// The parsed or parsing batches waiting for the store, at most. With the batch being
-  /// stored and the `maximumCommandsInFlight` batches being received, it bounds the messages
-  /// held in memory.
+  /// The maximum count of batches waiting for the store, parsed or not. With the batch being
+  /// stored, the one the fetch loop is submitting and the `maximumCommandsInFlight` batches
+  /// being received, it bounds the messages held in memory.
   static let maximumPendingBatches = 2
 
   func makeParsingPipeline<Context>(for context: Context.Type) -> ParsingPipeline<Context> {

@@ -4,9 +4,9 @@ import Foundation
 /// each folder into a `SyncStore`.
 ///
 /// The actor runs on its own dispatch queue because the IMAP calls block (see
-/// `BlockingIOExecutor`). Each pass opens one connection and logs out at its end. Fetched
-/// batches are parsed on other threads while the next ones arrive (`ParsingPipeline`), and
-/// the actor stores them in fetch order, one transaction per batch.
+/// `BlockingIOExecutor`). Each pass opens one connection and logs out at its end. While a
+/// folder's messages are fetched, the fetch loop runs on a thread of `ParsingPipeline`, other
+/// threads parse the batches, and the actor stores them in fetch order, one transaction each.
 ///
 /// With a `ResyncStore` (such as `Store`), each folder pass sends the pending flag changes,
 /// applies the server's expunges and flag changes, and fetches the missing messages newest
