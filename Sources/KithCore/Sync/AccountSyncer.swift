@@ -37,8 +37,7 @@ public actor AccountSyncer {
   /// - Parameters:
   ///   - store: the store to write to; the actor calls it from its own queue only.
   ///   - parse: turns raw message bytes into the fields Kith keeps, such as
-  ///     `MessageParser.parse`. It runs on other threads, several calls at once, while the
-  ///     actor fetches the next batch.
+  ///     `MessageParser.parse`. It runs on other threads, several calls at once.
   public init(
     account: AccountID, options: IMAPConnectionOptions, store: any SyncStore,
     configuration: SyncConfiguration = SyncConfiguration(),
