@@ -89,7 +89,7 @@ public struct CommandLineParser {
     case ["audit"]:
       return try sub.parseAudit()
     case ["contacts", "import"], ["import", "contacts"]:
-      return .contactsImport(path: try sub.parseOnePath(command: "kith contacts import", what: "FILE"))
+      return .contactsImport(path: try sub.parseOnePath(command: "kith contacts import", placeholder: "FILE"))
     case ["show"]:
       return try sub.parseShow()
     case ["help"]:
@@ -183,7 +183,7 @@ public struct CommandLineParser {
     }
   }
 
-  private mutating func parseOnePath(command: String, what: String) throws -> String {
+  private mutating func parseOnePath(command: String, placeholder: String) throws -> String {
     var path: String?
     while let argument = next() {
       if try parseGlobal(argument) { continue }
@@ -191,11 +191,11 @@ public struct CommandLineParser {
         throw UsageError("unknown option \(argument) for \(command). Run \(command) --help.")
       }
       guard path == nil else {
-        throw UsageError("\(command) takes one \(what), but \"\(argument)\" was given too.")
+        throw UsageError("\(command) takes one \(placeholder), but \"\(argument)\" was given too.")
       }
       path = argument
     }
-    guard let path else { throw UsageError("\(command) needs a \(what).") }
+    guard let path else { throw UsageError("\(command) needs a \(placeholder).") }
     return path
   }
 

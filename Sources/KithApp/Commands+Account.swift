@@ -27,8 +27,8 @@ extension CommandContext {
 
     let password = try readPassword(fromStandardInput: options.readsPasswordFromStandardInput)
     var config = try loadConfig()
-    // Adding an account again updates its server details and password; the folders the user
-    // added stay, and a pause for a rejected password ends because a new password was given.
+    // Adding an account again is how a user updates its servers and password. The folders the
+    // user added stay. A pause for a rejected password ends, because a new password was given.
     if let existing = config.accounts.first(where: { $0.email.lowercased() == email.lowercased() }) {
       account.extraFolders = existing.extraFolders
     }

@@ -30,7 +30,11 @@ extension CommandContext {
     }
 
     let themeName = config.theme
-    let result = await Self.runOnOwnThread { try runBrowser(data: store, themeName: themeName, live: live) }
+    let running = services
+    let data = SyncingBrowsing(store: store) {
+      Task { for service in running { await service.syncNow() } }
+    }
+    let result = await Self.runOnOwnThread { try runBrowser(data: data, themeName: themeName, live: live) }
 
     for service in services {
       await service.stop()
@@ -69,6 +73,7 @@ extension CommandContext {
     live.setStatus(AccountState.starting.statusText(account: email), for: email)
     return try AccountService(
       account: accountID, name: email, options: options, store: serviceStore,
+      syncConfiguration: SyncConfiguration(extraFolders: account.extraFolders),
       parse: { MessageParser.parse($0) })
   }
 

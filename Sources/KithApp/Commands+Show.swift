@@ -7,11 +7,7 @@ extension CommandContext {
     if path == "-" {
       raw = FileHandle.standardInput.readDataToEndOfFile()
     } else {
-      do {
-        raw = try Data(contentsOf: URL(fileURLWithPath: path))
-      } catch {
-        throw KithError(.notFound, "Reading \(path) failed: check that the file exists and is readable.", cause: "\(error)")
-      }
+      raw = try InputFile.read(path)
     }
     printMessage(raw)
     return 0

@@ -61,10 +61,21 @@ extension CommandContext {
       if let error = result.error {
         KithMain.printError("kith: \(account.email): \(name): \(error.message)")
       } else {
-        print("\(account.email): \(name): \(result.fetchedCount) new messages\(result.wasReset ? " (folder was reset: UIDVALIDITY changed)" : "")")
+        print("\(account.email): \(name): \(Self.describe(result))")
       }
     }
     return failures
+  }
+
+  /// Summarizes one folder's pass, such as "3 new messages, 1 removed, 2 flag changes".
+  static func describe(_ result: FolderSyncResult) -> String {
+    var parts = ["\(result.fetchedCount) new messages"]
+    if result.expungedCount > 0 { parts.append("\(result.expungedCount) removed") }
+    if result.flagUpdateCount > 0 { parts.append("\(result.flagUpdateCount) flag changes") }
+    if result.sentFlagChangeCount > 0 { parts.append("\(result.sentFlagChangeCount) sent to the server") }
+    var text = parts.joined(separator: ", ")
+    if result.wasReset { text += " (folder was reset: UIDVALIDITY changed)" }
+    return text
   }
 }
 

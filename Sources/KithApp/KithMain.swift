@@ -11,6 +11,8 @@ public enum KithMain {
   ///
   /// - Returns: 0 on success, 1 when the command failed, 64 for a usage mistake.
   public static func run(_ arguments: [String]) async -> Int32 {
+    // Progress lines must reach a pipe or file as they happen, also when kith is killed.
+    setvbuf(stdout, nil, _IOLBF, 0)
     let command: ParsedCommand
     let global: GlobalOptions
     do {

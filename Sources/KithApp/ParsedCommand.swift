@@ -26,7 +26,7 @@ public struct AccountAddOptions: Equatable, Sendable {
   public init() {}
 }
 
-/// What the user asked for on the command line.
+/// A command parsed from the command line, with its values.
 public enum ParsedCommand: Equatable, Sendable {
   case browse
   case sync

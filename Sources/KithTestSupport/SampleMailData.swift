@@ -39,6 +39,9 @@ public final class SampleMailData: MailBrowsing {
   /// Attachment bytes by message and index, returned by `attachmentData`.
   public var attachments: [MessageRowID: [Data]] = [:]
 
+  /// Marks the messages read and recounts unread messages as the store would: each thread
+  /// that has messages here gets the number of its unread ones, and each contact the sum
+  /// over its threads.
   public func markSeen(_ messages: [MessageRowID]) throws {
     if let failure { throw failure }
     markedSeen.append(contentsOf: messages)
@@ -47,6 +50,23 @@ public final class SampleMailData: MailBrowsing {
         var copy = detail
         if messages.contains(detail.id) { copy.isSeen = true }
         return copy
+      }
+    }
+    recountUnread()
+  }
+
+  private func recountUnread() {
+    for (contact, threads) in threadsByContact {
+      let counted = threads.map { thread in
+        var copy = thread
+        if let details = messagesByThread[thread.id] {
+          copy.unreadCount = details.filter { !$0.isSeen }.count
+        }
+        return copy
+      }
+      threadsByContact[contact] = counted
+      if let index = contacts.firstIndex(where: { $0.id == contact }) {
+        contacts[index].unreadCount = counted.map(\.unreadCount).reduce(0, +)
       }
     }
   }
@@ -61,7 +81,9 @@ public final class SampleMailData: MailBrowsing {
   public static let referenceDate = Date(timeIntervalSince1970: 1_772_443_800)
 
   /// Three contacts: Ada with two threads, 山田 太郎 with one in Japanese, and a contact whose
-  /// name and subject carry escape sequences and a bidirectional override.
+  /// name and subject carry escape sequences and a bidirectional override. Ada's first
+  /// thread has an unread message and a CSV attachment. Mallory's message has an attachment
+  /// whose name hides ".exe" behind a bidirectional override.
   public static func standard() -> SampleMailData {
     let ada = ContactID(1)
     let yamada = ContactID(2)
@@ -136,11 +158,21 @@ public final class SampleMailData: MailBrowsing {
         MessageDetail(
           id: MessageRowID(300), folder: "INBOX", subject: "invoice", from: [],
           to: [me], cc: [], date: base - 5 * day,
-          bodyText: "Pay now\u{1B}[2J\u{1B}P1$r\u{1B}\\ please\u{9B}1m", attachments: [],
+          bodyText: "Pay now\u{1B}[2J\u{1B}P1$r\u{1B}\\ please\u{9B}1m",
+          attachments: [
+            AttachmentInfo(
+              filename: "invoice\u{202E}fdp.exe", mimeType: "application/octet-stream", size: 4)
+          ],
           isSeen: true)
       ],
     ]
-    return SampleMailData(contacts: contacts, threadsByContact: threads, messagesByThread: messages)
+    let data = SampleMailData(
+      contacts: contacts, threadsByContact: threads, messagesByThread: messages)
+    data.attachments = [
+      MessageRowID(100): [Data((0..<2048).map { UInt8(truncatingIfNeeded: $0) })],
+      MessageRowID(300): [Data("MZ\u{0}\u{0}".utf8)],
+    ]
+    return data
   }
 
   /// Returns `count` plain contacts named "Contact 1", "Contact 2", ..., without threads.

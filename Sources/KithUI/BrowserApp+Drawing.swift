@@ -70,7 +70,7 @@ extension BrowserApp {
       var right = contact.unreadCount > 0
         ? "\(contact.unreadCount)/\(contact.messageCount)" : "\(contact.messageCount)"
       if showsDate, let date = contact.lastMessageDate {
-        right += " " + DateText.short(date)
+        right += " " + self.dates.short(date, now: self.now())
       }
       return (left, right, contact.unreadCount > 0)
     }
@@ -94,7 +94,7 @@ extension BrowserApp {
       }
       var right = ""
       if showsDate, let date = thread.lastMessageDate {
-        right = DateText.short(date)
+        right = self.dates.short(date, now: self.now())
       }
       return (left, right, thread.unreadCount > 0)
     }
@@ -171,7 +171,8 @@ extension BrowserApp {
     if let cache = messageLinesCache, cache.width == width, cache.expandAll == isExpandingAll {
       return cache.lines
     }
-    let lines = MessageText.lines(for: messages, width: width, expandAll: isExpandingAll)
+    let lines = MessageText.lines(
+      for: messages, width: width, expandAll: isExpandingAll, dates: dates, now: now())
     messageLinesCache = (width, isExpandingAll, lines)
     return lines
   }
@@ -204,11 +205,18 @@ extension BrowserApp {
   }
 
   private func drawStatus(layout: BrowserLayout) {
+    if let prompt {
+      drawPrompt(prompt, layout: layout)
+      return
+    }
     let width = layout.size.columns
     let hint = statusHint()
     let left: String
     let style: StyleRole
-    if let errorMessage {
+    if let notice {
+      left = TerminalText.sanitize(notice.text)
+      style = notice.isError ? .statusError : .status
+    } else if let errorMessage {
       left = TerminalText.sanitize(errorMessage)
       style = .statusError
     } else {
@@ -228,6 +236,8 @@ extension BrowserApp {
       return "\(contactCursor.selected + 1)/\(contacts.count)  ? help "
     case .threads where !threads.isEmpty:
       return "\(threadCursor.selected + 1)/\(threads.count)  ? help "
+    case .messages where messages.contains(where: { !$0.attachments.isEmpty }):
+      return "s save  ? help "
     default:
       return "? help "
     }

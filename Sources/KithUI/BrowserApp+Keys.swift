@@ -6,7 +6,10 @@ extension BrowserApp {
   public func handle(_ event: InputEvent) {
     switch event {
     case .key(let key):
-      if let action = keymap.action(for: key) {
+      notice = nil
+      if prompt != nil {
+        handlePromptKey(key)
+      } else if let action = keymap.action(for: key) {
         perform(action)
       }
     case .resize, .timeout:
@@ -37,7 +40,9 @@ extension BrowserApp {
     case .toggleExpandAll: isExpandingAll.toggle()
     case .redraw: screen.repaintAll()
     case .help: isShowingHelp = true
+    case .saveAttachment: startSavingAttachment()
     }
+    markShownThreadSeen()
   }
 
   private var halfPage: Int {

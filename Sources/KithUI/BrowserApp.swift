@@ -1,3 +1,4 @@
+import Foundation
 import KithCore
 
 /// The mail browser: contacts, the selected contact's threads and the selected thread's
@@ -34,6 +35,23 @@ public final class BrowserApp {
   var messageLinesCache: (width: Int, expandAll: Bool, lines: [StyledLine])?
   /// The last problem met while loading data, shown in the status line until the next load.
   private(set) var errorMessage: String?
+
+  /// The time zone of every date on screen; the system's by default.
+  public var timeZone = TimeZone.current {
+    didSet {
+      dates = DateText(timeZone: timeZone)
+      messageLinesCache = nil
+    }
+  }
+  var dates = DateText()
+  /// The clock that decides whether a date is today; tests replace it.
+  var now: () -> Date = { Date() }
+  /// Returns the folder that the save prompt starts in.
+  public var defaultSaveFolder: () -> URL = { AttachmentSaving.defaultFolder() }
+  /// The question shown in the status line while the user answers it, such as a save path.
+  var prompt: BrowserPrompt?
+  /// A one-line result, such as "Saved …", shown in the status line until the next key.
+  var notice: StatusNotice?
 
   /// Creates a browser.
   ///
@@ -127,7 +145,7 @@ public final class BrowserApp {
     }
   }
 
-  private func report(_ error: Error, while action: String, metadata: Logger.Metadata = [:]) {
+  func report(_ error: Error, while action: String, metadata: Logger.Metadata = [:]) {
     let text = (error as? KithError)?.message ?? "\(error)"
     errorMessage = "Failed to \(action): \(text)"
     logger.error(

@@ -12,6 +12,7 @@ public enum BrowserAction: String, CaseIterable, Sendable {
   case focusLeft = "focus-left"
   case back
   case toggleExpandAll = "toggle-expand-all"
+  case saveAttachment = "save-attachment"
   case redraw
   case help
 }
@@ -65,6 +66,9 @@ public struct Keymap: Sendable {
     KeyBinding(
       action: .toggleExpandAll, description: "Show or hide the bodies of older messages",
       keys: [.character("e")]),
+    KeyBinding(
+      action: .saveAttachment, description: "Save an attachment of the thread to a file",
+      keys: [.character("s")]),
     KeyBinding(action: .redraw, description: "Redraw the screen", keys: [.control("l")]),
     KeyBinding(action: .help, description: "Show or hide this help", keys: [.character("?")]),
   ])

@@ -10,38 +10,62 @@ struct StyledLine: Hashable {
 /// Turns a thread's messages into the lines of the message pane.
 ///
 /// Messages run oldest first. The newest is expanded with its headers, attachments and body.
-/// Older ones take one summary line each unless `expandAll` is set. All text from the
-/// messages is sanitized here.
+/// Older ones take one summary line each unless `expandAll` is set. Attachments are numbered
+/// from 1 across the whole thread, in message order, so a number stays the same whether or
+/// not older messages are expanded. All text from the messages is sanitized here.
 enum MessageText {
-  static func lines(for messages: [MessageDetail], width: Int, expandAll: Bool) -> [StyledLine] {
+  /// Returns the pane's lines. Summary lines show dates relative to `now`.
+  static func lines(
+    for messages: [MessageDetail], width: Int, expandAll: Bool, dates: DateText, now: Date
+  ) -> [StyledLine] {
     guard width > 0 else { return [] }
     var lines: [StyledLine] = []
+    var firstAttachmentNumber = 1
     for (index, message) in messages.enumerated() {
       let isNewest = index == messages.count - 1
       if expandAll || isNewest {
         if !lines.isEmpty {
           lines.append(StyledLine(text: String(repeating: "─", count: width), style: .separator))
         }
-        lines += expandedLines(for: message, width: width)
+        lines += expandedLines(
+          for: message, width: width, firstAttachmentNumber: firstAttachmentNumber, dates: dates)
       } else {
-        lines.append(summaryLine(for: message, width: width))
+        lines.append(
+          summaryLine(
+            for: message, width: width, firstAttachmentNumber: firstAttachmentNumber,
+            dates: dates, now: now))
       }
+      firstAttachmentNumber += message.attachments.count
     }
     return lines
   }
 
-  static func summaryLine(for message: MessageDetail, width: Int) -> StyledLine {
+  /// Returns the one line of a collapsed message: sender, date, the numbers of its
+  /// attachments if any, and the start of its body.
+  static func summaryLine(
+    for message: MessageDetail, width: Int, firstAttachmentNumber: Int, dates: DateText,
+    now: Date
+  ) -> StyledLine {
     let sender = TerminalText.sanitize(senderName(message.from))
-    let date = message.date.map { DateText.short($0) } ?? ""
+    let date = message.date.map { dates.short($0, now: now) } ?? ""
     let snippet = TerminalText.sanitize(message.bodyText)
       .split(separator: " ", omittingEmptySubsequences: true)
       .joined(separator: " ")
-    let text = "+ \(sender)  \(date)  \(snippet)"
+    var text = "+ \(sender)  \(date)  "
+    let count = message.attachments.count
+    if count == 1 {
+      text += "[attachment \(firstAttachmentNumber)] "
+    } else if count > 1 {
+      text += "[attachments \(firstAttachmentNumber)-\(firstAttachmentNumber + count - 1)] "
+    }
+    text += snippet
     let style: StyleRole = message.isSeen ? .text : .unread
     return StyledLine(text: TerminalText.truncate(text, toWidth: width, ellipsis: "…"), style: style)
   }
 
-  static func expandedLines(for message: MessageDetail, width: Int) -> [StyledLine] {
+  static func expandedLines(
+    for message: MessageDetail, width: Int, firstAttachmentNumber: Int, dates: DateText
+  ) -> [StyledLine] {
     let sender = message.from.isEmpty ? "(no sender)" : addressList(message.from)
     var headers: [String] = ["From: " + sender]
     if !message.to.isEmpty {
@@ -51,11 +75,12 @@ enum MessageText {
       headers.append("Cc: " + addressList(message.cc))
     }
     if let date = message.date {
-      headers.append("Date: " + DateText.long(date))
+      headers.append("Date: " + dates.long(date))
     }
     headers.append("Subject: " + TerminalText.sanitize(message.subject ?? "(no subject)"))
-    for attachment in message.attachments {
-      headers.append("Attachment: " + attachmentText(attachment))
+    for (offset, attachment) in message.attachments.enumerated() {
+      let number = firstAttachmentNumber + offset
+      headers.append("Attachment \(number): " + attachmentText(attachment))
     }
 
     var lines: [StyledLine] = []
@@ -91,30 +116,52 @@ enum MessageText {
   }
 }
 
-/// Short and long dates in the user's time zone, with English month names.
-enum DateText {
-  private static func formatter(_ format: String) -> DateFormatter {
+/// Dates as the browser shows them, in one time zone with English month names.
+///
+/// List columns use `short`, which stays within 10 cells: "14:05" for today, "Mar 02" for
+/// an earlier day of the same year, "2019-03-02" for other years. Message headers use `long`.
+struct DateText {
+  let timeZone: TimeZone
+  private let calendar: Calendar
+  private let time: DateFormatter
+  private let sameYear: DateFormatter
+  private let otherYear: DateFormatter
+  private let full: DateFormatter
+
+  init(timeZone: TimeZone = .current) {
+    self.timeZone = timeZone
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = timeZone
+    self.calendar = calendar
+    time = Self.formatter("HH:mm", timeZone: timeZone)
+    sameYear = Self.formatter("MMM dd", timeZone: timeZone)
+    otherYear = Self.formatter("yyyy-MM-dd", timeZone: timeZone)
+    full = Self.formatter("EEE, d MMM yyyy HH:mm", timeZone: timeZone)
+  }
+
+  private static func formatter(_ format: String, timeZone: TimeZone) -> DateFormatter {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone.current
+    formatter.calendar = Calendar(identifier: .gregorian)
+    formatter.timeZone = timeZone
     formatter.dateFormat = format
     return formatter
   }
 
-  private static let sameYear = formatter("MMM d")
-  private static let otherYear = formatter("MMM yyyy")
-  private static let full = formatter("EEE, d MMM yyyy HH:mm")
-
-  /// Returns "Mar 7" for a date in the current year, else "Mar 2019".
-  static func short(_ date: Date, now: Date = Date()) -> String {
-    let calendar = Calendar.current
+  /// Returns "14:05" when `date` falls on the same day as `now`, "Mar 02" in the same year,
+  /// else "2019-03-02". Days and years are those of `timeZone`.
+  func short(_ date: Date, now: Date) -> String {
+    if calendar.isDate(date, inSameDayAs: now) {
+      return time.string(from: date)
+    }
     if calendar.component(.year, from: date) == calendar.component(.year, from: now) {
       return sameYear.string(from: date)
     }
     return otherYear.string(from: date)
   }
 
-  static func long(_ date: Date) -> String {
+  /// Returns the date and time with the weekday, such as "Mon, 2 Mar 2026 10:30".
+  func long(_ date: Date) -> String {
     full.string(from: date)
   }
 }

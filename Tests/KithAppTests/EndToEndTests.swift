@@ -27,6 +27,28 @@ import Testing
     return (kith, synced)
   }
 
+  /// Waits up to 10 s for kith to end the browse command cleanly.
+  ///
+  /// The log line is required. The pane's exit status is checked when tmux has it: tmux 3.3a
+  /// sometimes marks the pane dead without reaping the process, and then never reports one.
+  static func expectCleanExit(_ tmux: TmuxSession, folder: URL) throws {
+    let logFile = folder.appendingPathComponent("state/kith/kith.log")
+    let finished = "command finished command=browse status=0"
+    let deadline = Date().addingTimeInterval(10)
+    var log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+    var ending = try tmux.ending()
+    while (!log.contains(finished) || ending == nil) && Date() < deadline {
+      usleep(100_000)
+      log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+      ending = try tmux.ending()
+    }
+    let screen = try tmux.capture()
+    #expect(log.contains(finished), "kith did not end the browser cleanly; the screen shows:\n\(screen)")
+    if let ending {
+      #expect(ending == .exited(0))
+    }
+  }
+
   @Test func syncPrintsProgressAndCounts() throws {
     let server = try MailServer.start(sent: Self.demoData.appendingPathComponent("sent"))
     defer { server.stop() }
@@ -93,13 +115,6 @@ import Testing
     #expect(moved.contains(String(secondSubject.prefix(20))))
 
     try tmux.send("q")
-    var ending = try tmux.ending()
-    let deadline = Date().addingTimeInterval(10)
-    while ending == nil && Date() < deadline {
-      usleep(100_000)
-      ending = try tmux.ending()
-    }
-    let finalScreen = try tmux.capture()
-    #expect(ending == .exited(0), "kith did not quit cleanly on q; the screen shows:\n\(finalScreen)")
+    try Self.expectCleanExit(tmux, folder: folder)
   }
 }

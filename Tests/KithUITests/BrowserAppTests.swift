@@ -1,22 +1,26 @@
+import Foundation
 import KithCore
 import KithTestSupport
 import Testing
 
 @testable import KithUI
 
-/// Builds an app on an in-memory screen with the sample data, loads it and draws once.
-private func makeApp(
+/// Builds an app on an in-memory screen with the sample data, loads it and draws once. Dates
+/// show in UTC, and "now" is three hours after the sample data's reference time.
+func makeApp(
   rows: Int = 24, columns: Int = 120, data: SampleMailData = .standard(),
   status: @escaping () -> String = { "" }
 ) -> (BrowserApp, InMemoryScreen) {
   let screen = InMemoryScreen(rows: rows, columns: columns)
   let app = BrowserApp(data: data, screen: screen, status: status)
+  app.timeZone = TimeZone(identifier: "UTC")!
+  app.now = { SampleMailData.referenceDate + 3 * 3600 }
   app.reloadData()
   app.draw()
   return (app, screen)
 }
 
-private func press(_ app: BrowserApp, _ keys: Key...) {
+func press(_ app: BrowserApp, _ keys: Key...) {
   for key in keys {
     app.handle(.key(key))
   }
@@ -53,14 +57,14 @@ struct BrowserLayoutTests {
     #expect(text.contains("+ Ada Lovelace"))
     #expect(text.contains("From: Me <me@example.com>"))
     #expect(text.contains("Thanks!"))
-    #expect(!text.contains("Attachment: q1.csv"))
+    #expect(!text.contains("Attachment 1: q1.csv"))
   }
 
   @Test func expandAllShowsOlderBodies() {
     let (app, screen) = makeApp()
     press(app, .character("e"))
     #expect(app.isExpandingAll)
-    #expect(screen.text().contains("Attachment: q1.csv (text/csv, 2 KB)"))
+    #expect(screen.text().contains("Attachment 1: q1.csv (text/csv, 2 KB)"))
     #expect(screen.text().contains("Total: 42"))
   }
 
@@ -418,6 +422,7 @@ struct BrowserRowTextTests {
 
   @Test func contactDateShownWhenWide() {
     let (_, screen) = makeApp(columns: 160)
-    #expect(screen.line(1).contains("1/3 Mar 2"))
+    #expect(screen.line(1).contains("1/3 09:30"))
+    #expect(screen.line(2).contains("1 Feb 28"))
   }
 }

@@ -53,7 +53,8 @@ enum AlternativeChooser {
   /// Returns whether the part's decoded content has anything but white space, so that an
   /// empty text/plain alternative does not hide the HTML one.
   private static func hasVisibleContent(_ part: UnsafeMutablePointer<GMimePart>) -> Bool {
-    guard let bytes = GMimeRuntime.takeBytes(kith_gmime_part_decoded_content(part)) else { return false }
-    return bytes.contains { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
+    GMimeRuntime.withBytes(kith_gmime_part_decoded_content(part)) { bytes in
+      bytes.contains { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
+    }
   }
 }

@@ -75,7 +75,7 @@ enum CalendarSummary {
   /// Joins folded lines: a line starting with a space or tab continues the previous one.
   private static func unfold(_ text: String) -> [String] {
     var lines: [String] = []
-    for raw in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n") {
+    for raw in LineEnds.crlfToLF(text).split(separator: "\n") {
       if let first = raw.first, first == " " || first == "\t", !lines.isEmpty {
         lines[lines.count - 1] += raw.dropFirst()
       } else {

@@ -12,7 +12,14 @@ enum CharsetDecoder {
   /// Returns the charset that an HTML document declares in a `meta` element within its first
   /// 2048 bytes, or nil.
   static func charsetDeclaredInHTML(_ bytes: Data) -> String? {
-    let head = String(decoding: bytes.prefix(2048), as: UTF8.self).lowercased()
+    bytes.withUnsafeBytes { charsetDeclaredInHTML($0) }
+  }
+
+  /// Returns the charset that an HTML document declares in a `meta` element within its first
+  /// 2048 bytes, or nil.
+  static func charsetDeclaredInHTML(_ bytes: UnsafeRawBufferPointer) -> String? {
+    let head = String(decoding: UnsafeRawBufferPointer(rebasing: bytes.prefix(2048)), as: UTF8.self)
+      .lowercased()
     guard let range = head.range(of: "charset=") else { return nil }
     let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-_:.")
     let value = head[range.upperBound...].drop(while: { $0 == "\"" || $0 == "'" || $0 == " " })
@@ -27,9 +34,14 @@ enum CharsetDecoder {
   /// superset, because mail clients label windows-1252 text that way. An unknown charset
   /// falls back the same way as a missing one. Bytes that cannot be converted become U+FFFD.
   static func decode(_ bytes: Data, charset: String?) -> Result {
+    bytes.withUnsafeBytes { decode($0, charset: charset) }
+  }
+
+  /// Decodes `bytes` as `decode(_:charset:)` does, without copying them first.
+  static func decode(_ bytes: UnsafeRawBufferPointer, charset: String?) -> Result {
     // ISO-2022 charsets are 7-bit and switch character sets with ESC sequences, and UTF-16
     // has NUL bytes, so only plain ASCII without either may skip conversion.
-    if bytes.allSatisfy({ $0 < 0x80 && $0 != 0x1B && $0 != 0 }) && !isSevenBitEncoding(charset) {
+    if isPlainASCII(bytes) && !isSevenBitEncoding(charset) {
       return Result(text: String(decoding: bytes, as: UTF8.self))
     }
     let name = charset?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
@@ -71,6 +83,36 @@ enum CharsetDecoder {
     "iso-8859-8-i": "ISO-8859-8", "iso-8859-8-e": "ISO-8859-8", "iso-8859-6-i": "ISO-8859-6",
   ]
 
+  /// Returns whether every byte is ASCII, and none is ESC or NUL.
+  private static func isPlainASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    let count = bytes.count
+    var index = 0
+    // Checks eight bytes at a time, then the rest one by one.
+    if let base = bytes.baseAddress {
+      let escapes: UInt64 = 0x1B1B_1B1B_1B1B_1B1B
+      while index + 8 <= count {
+        let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        if word & 0x8080_8080_8080_8080 != 0 || hasZeroByte(word) || hasZeroByte(word ^ escapes) {
+          return false
+        }
+        index += 8
+      }
+    }
+    while index < count {
+      let byte = bytes[index]
+      if byte >= 0x80 || byte == 0x1B || byte == 0 { return false }
+      index += 1
+    }
+    return true
+  }
+
+  /// Returns whether any of the eight bytes in `word` is zero. The borrow of a subtraction
+  /// reaches a byte's high bit only through a zero byte, and `~word` masks out bytes whose
+  /// own high bit was set.
+  private static func hasZeroByte(_ word: UInt64) -> Bool {
+    (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
+  }
+
   /// Returns whether ASCII-only bytes in the charset may still encode other characters.
   private static func isSevenBitEncoding(_ charset: String?) -> Bool {
     guard let name = charset?.lowercased() else { return false }
@@ -81,11 +123,14 @@ enum CharsetDecoder {
   /// not valid UTF-8 either. Some mail gateways read text in `charset` as ISO-8859-1 and
   /// encode it again as UTF-8. Such bytes give the text in `charset`, and other UTF-8 bytes
   /// give the UTF-8 text.
-  private static func undoDoubleEncoding(_ bytes: Data, charset: String, declared: String) -> Result? {
+  private static func undoDoubleEncoding(
+    _ bytes: UnsafeRawBufferPointer, charset: String, declared: String
+  ) -> Result? {
     guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
     if text.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) {
-      let original = Data(text.unicodeScalars.map { UInt8($0.value) })
-      if var result = convert(original, from: charset, declared: charset), result.note == nil {
+      let original = text.unicodeScalars.map { UInt8($0.value) }
+      let converted = original.withUnsafeBytes { convert($0, from: charset, declared: charset) }
+      if var result = converted, result.note == nil {
         result.note = "The text was encoded twice (\(declared) read as ISO-8859-1, then UTF-8); the second encoding was removed."
         return result
       }
@@ -93,18 +138,18 @@ enum CharsetDecoder {
     return Result(text: text, note: "The text is valid UTF-8 although \"\(declared)\" is declared; it was read as UTF-8.")
   }
 
-  private static func decodeUTF8(_ bytes: Data) -> Result {
+  private static func decodeUTF8(_ bytes: UnsafeRawBufferPointer) -> Result {
     if let text = String(validating: bytes, as: UTF8.self) { return Result(text: text) }
     return Result(
       text: String(decoding: bytes, as: UTF8.self),
       note: "The text is not valid UTF-8; invalid bytes are shown as \u{FFFD}.")
   }
 
-  private static func guessedCharset(_ bytes: Data) -> String {
+  private static func guessedCharset(_ bytes: UnsafeRawBufferPointer) -> String {
     String(validating: bytes, as: UTF8.self) != nil ? "UTF-8" : "windows-1252"
   }
 
-  private static func decodeGuessing(_ bytes: Data, declared: String?) -> Result {
+  private static func decodeGuessing(_ bytes: UnsafeRawBufferPointer, declared: String?) -> Result {
     if let text = String(validating: bytes, as: UTF8.self) { return Result(text: text) }
     if var result = convert(bytes, from: "windows-1252", declared: "windows-1252") {
       let label = declared.map { "declared as \"\($0)\"" } ?? "without a declared charset"
@@ -115,15 +160,13 @@ enum CharsetDecoder {
   }
 
   /// Converts with iconv; returns nil when iconv does not know the charset.
-  private static func convert(_ bytes: Data, from charset: String, declared: String) -> Result? {
+  private static func convert(_ bytes: UnsafeRawBufferPointer, from charset: String, declared: String) -> Result? {
     GMimeRuntime.ensureInitialized()
     var outLength = 0
     var invalidCount = 0
-    guard !bytes.isEmpty else { return Result(text: "") }
-    let output: UnsafeMutablePointer<CChar>? = bytes.withUnsafeBytes { buffer in
-      let base = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
-      return kith_gmime_convert_to_utf8(charset, base, buffer.count, &outLength, &invalidCount)
-    }
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return Result(text: "") }
+    let output = kith_gmime_convert_to_utf8(
+      charset, base.assumingMemoryBound(to: CChar.self), bytes.count, &outLength, &invalidCount)
     guard let output else { return nil }
     defer { g_free(output) }
     let text = String(decoding: UnsafeRawBufferPointer(start: output, count: outLength), as: UTF8.self)

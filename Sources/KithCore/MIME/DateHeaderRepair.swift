@@ -5,6 +5,7 @@
 enum DateHeaderRepair {
   /// Returns the value with those forms rewritten, or the value unchanged when it has none.
   static func repair(_ value: String) -> String {
+    guard mayNeedRepair(value) else { return value }
     var tokens = value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" })
       .map(String.init)
     var isChanged = false
@@ -28,6 +29,38 @@ enum DateHeaderRepair {
       index += 1
     }
     return isChanged ? tokens.joined(separator: " ") : value
+  }
+
+  /// Returns false when `value` certainly has none of the forms that `repair` rewrites. It
+  /// reads ASCII values without CR byte by byte, where bytes and characters are the same,
+  /// and returns true for every other value so that the token rules decide.
+  private static func mayNeedRepair(_ value: String) -> Bool {
+    let bytes = Array(value.utf8)
+    guard bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return true }
+    let isSeparator: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }
+    var tokenStart = 0
+    while tokenStart < bytes.count {
+      var tokenEnd = tokenStart
+      while tokenEnd < bytes.count && !isSeparator(bytes[tokenEnd]) { tokenEnd += 1 }
+      if tokenEnd > tokenStart && tokenMayNeedRepair(bytes[tokenStart..<tokenEnd]) { return true }
+      tokenStart = tokenEnd + 1
+    }
+    return false
+  }
+
+  /// Returns whether an ASCII token is "am" or "pm", is a sign and three digits, or has a
+  /// sign after its first byte (a zone glued to a time).
+  private static func tokenMayNeedRepair(_ token: ArraySlice<UInt8>) -> Bool {
+    let isSign: (UInt8) -> Bool = { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
+    if token.dropFirst().contains(where: isSign) { return true }
+    if isSign(token.first!) {
+      let digits = token.dropFirst()
+      return digits.count == 3 && digits.allSatisfy { (0x30...0x39).contains($0) }
+    }
+    guard token.count == 2 else { return false }
+    let first = token.first! | 0x20
+    let second = token.last! | 0x20
+    return (first == UInt8(ascii: "a") || first == UInt8(ascii: "p")) && second == UInt8(ascii: "m")
   }
 
   /// Splits "00:01+0000" into "00:01" and "+0000".

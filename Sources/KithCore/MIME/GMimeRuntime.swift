@@ -47,6 +47,16 @@ enum GMimeRuntime {
     return Data(bytes: bytes, count: Int(array.pointee.len))
   }
 
+  /// Runs `body` on the bytes of a GByteArray, or on no bytes for NULL, and frees the array
+  /// afterwards. The bytes are valid only inside `body`.
+  static func withBytes<T>(
+    _ array: UnsafeMutablePointer<GByteArray>?, _ body: (UnsafeRawBufferPointer) -> T
+  ) -> T {
+    guard let array else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+    defer { g_byte_array_free(array, 1) }
+    return body(UnsafeRawBufferPointer(start: array.pointee.data, count: Int(array.pointee.len)))
+  }
+
   /// Reinterprets a pointer to one GObject type as a pointer to another, as GMime's cast
   /// macros do after their (here omitted) run-time type check.
   static func cast<From, To>(_ pointer: UnsafeMutablePointer<From>, to type: To.Type)

@@ -150,7 +150,7 @@ struct MessageBodyCollector {
     if children.isEmpty {
       // GMime keeps the content of a multipart without a usable boundary as its prologue.
       let prologue = GMimeRuntime.string(g_mime_multipart_get_prologue(multipart)) ?? ""
-      if wantsText { blocks.append(Self.trimmingTrailingSpace(prologue.replacingOccurrences(of: "\r\n", with: "\n"))) }
+      if wantsText { blocks.append(Self.trimmingTrailingSpace(LineEnds.crlfToLF(prologue))) }
       return
     }
 
@@ -255,14 +255,15 @@ struct MessageBodyCollector {
   private mutating func decodedText(
     _ part: UnsafeMutablePointer<GMimePart>, object: UnsafeMutablePointer<GMimeObject>
   ) -> String {
-    let bytes = GMimeRuntime.takeBytes(kith_gmime_part_decoded_content(part)) ?? Data()
-    var charset = GMimeRuntime.string(g_mime_object_get_content_type_parameter(object, "charset"))
-    if charset == nil && MIMEType(object).subtype == "html" {
-      charset = CharsetDecoder.charsetDeclaredInHTML(bytes)
+    let result = GMimeRuntime.withBytes(kith_gmime_part_decoded_content(part)) { bytes in
+      var charset = GMimeRuntime.string(g_mime_object_get_content_type_parameter(object, "charset"))
+      if charset == nil && MIMEType(object).subtype == "html" {
+        charset = CharsetDecoder.charsetDeclaredInHTML(bytes)
+      }
+      return CharsetDecoder.decode(bytes, charset: charset)
     }
-    let result = CharsetDecoder.decode(bytes, charset: charset)
     if let note = result.note { notes.append(note) }
-    return result.text.replacingOccurrences(of: "\r\n", with: "\n")
+    return LineEnds.crlfToLF(result.text)
   }
 
   private static func plainText(_ text: String, object: UnsafeMutablePointer<GMimeObject>) -> String {

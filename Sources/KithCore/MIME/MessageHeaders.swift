@@ -45,8 +45,25 @@ enum MessageHeaders {
       }
     }
     guard let decoded else { return nil }
+    if isSingleSpaced(decoded) { return decoded }
     return decoded.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" })
       .joined(separator: " ")
+  }
+
+  /// Returns whether splitting at spaces, tabs and line breaks and joining with one space
+  /// would return `value` unchanged: it has no tab, CR or LF byte, no space at either end
+  /// and no two spaces in a row. Values that fail go through the Character-based split.
+  private static func isSingleSpaced(_ value: String) -> Bool {
+    let space = UInt8(ascii: " ")
+    let bytes = value.utf8
+    guard bytes.first != space, bytes.last != space else { return false }
+    var previous: UInt8 = 0
+    for byte in bytes {
+      if byte == 0x09 || byte == 0x0A || byte == 0x0D { return false }
+      if byte == space && previous == space { return false }
+      previous = byte
+    }
+    return true
   }
 
   /// Returns the addresses of the header `name`. GMime's own list comes from `parsedList`,
@@ -89,9 +106,10 @@ enum MessageHeaders {
     guard let list = g_mime_object_get_header_list(object) else { return [] }
     var values: [String] = []
     for index in 0..<g_mime_header_list_get_count(list) {
+      // Field names are ASCII (RFC 5322, section 2.2), so an ASCII comparison is enough.
       guard let header = g_mime_header_list_get_header_at(list, index),
-        let headerName = GMimeRuntime.string(g_mime_header_get_name(header)),
-        headerName.caseInsensitiveCompare(name) == .orderedSame,
+        let headerName = g_mime_header_get_name(header),
+        g_ascii_strcasecmp(headerName, name) == 0,
         let value = GMimeRuntime.string(g_mime_header_get_value(header))
       else { continue }
       values.append(value)
@@ -131,7 +149,9 @@ enum MessageHeaders {
   /// Returns the message IDs in a References or In-Reply-To value, without angle brackets.
   /// A value without any angle brackets counts as one bare ID.
   static func messageIDs(_ value: String?, options: OpaquePointer) -> [String] {
-    guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
+    guard let value, !value.unicodeScalars.allSatisfy(CharacterSet.whitespacesAndNewlines.contains) else {
+      return []
+    }
     var result: [String] = []
     if let references = g_mime_references_parse(options, value) {
       defer { g_mime_references_free(references) }
@@ -150,11 +170,24 @@ enum MessageHeaders {
   /// Returns the text between the first "<" and the next ">", because GMime 3.2.13 cuts an
   /// ID with several "@" signs at the second one.
   private static func bracketedID(_ value: String?) -> String? {
-    guard let value, let open = value.firstIndex(of: "<"),
-      let close = value[open...].firstIndex(of: ">")
-    else { return nil }
+    guard let value else { return nil }
+    if value.utf8.allSatisfy({ $0 < 0x80 }) { return bracketedASCIIID(value) }
+    guard let open = value.firstIndex(of: "<"), let close = value[open...].firstIndex(of: ">") else {
+      return nil
+    }
     let id = value[value.index(after: open)..<close].filter { !$0.isWhitespace }
     return id.isEmpty ? nil : String(id)
+  }
+
+  /// Returns what `bracketedID` returns, for an ASCII value, from its bytes.
+  private static func bracketedASCIIID(_ value: String) -> String? {
+    let bytes = value.utf8
+    guard let open = bytes.firstIndex(of: UInt8(ascii: "<")),
+      let close = bytes[open...].firstIndex(of: UInt8(ascii: ">"))
+    else { return nil }
+    // The ASCII white space of Character.isWhitespace: tab, LF, VT, FF, CR and space.
+    let id = bytes[bytes.index(after: open)..<close].filter { !(0x09...0x0D).contains($0) && $0 != 0x20 }
+    return id.isEmpty ? nil : String(decoding: id, as: UTF8.self)
   }
 
   private static func messageID(_ pointer: UnsafePointer<CChar>?) -> String? {
@@ -162,9 +195,22 @@ enum MessageHeaders {
   }
 
   private static func messageID(_ value: String?) -> String? {
-    guard var id = value?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+    guard var id = value.map(trimmingWhitespace) else { return nil }
     if id.hasPrefix("<") { id.removeFirst() }
     if id.hasSuffix(">") { id.removeLast() }
     return id.isEmpty ? nil : id
+  }
+
+  /// Returns `value` without leading and trailing white space and newlines. Values that
+  /// start and end with a visible ASCII character, as most IDs do, skip Foundation's
+  /// trimming, which copies through NSString on Linux.
+  private static func trimmingWhitespace(_ value: String) -> String {
+    let visibleASCII: ClosedRange<UInt8> = 0x21...0x7E
+    if let first = value.utf8.first, let last = value.utf8.last, visibleASCII.contains(first),
+      visibleASCII.contains(last)
+    {
+      return value
+    }
+    return value.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 }

@@ -21,26 +21,42 @@ enum RawMessageRepair {
   /// line after it is neither a header field nor a folded continuation. Some mailers end the
   /// header with such a line, and GMime would read the body as more header fields.
   static func endingHeadersAtBlankLine(_ raw: Data) -> Data {
-    var lineStart = raw.startIndex
-    while lineStart < raw.endIndex {
-      guard let lineEnd = raw[lineStart...].firstIndex(of: 0x0A) else { return raw }
-      let line = raw[lineStart..<lineEnd]
-      let content = line.last == 0x0D ? line.dropLast() : line
-      if content.isEmpty { return raw }
-      let nextStart = raw.index(after: lineEnd)
-      if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) && !startsHeaderOrContinuation(raw[nextStart...]) {
-        var repaired = Data(raw[raw.startIndex..<lineStart])
-        repaired.append(contentsOf: line.last == 0x0D ? [0x0D, 0x0A] : [0x0A])
-        repaired.append(raw[nextStart...])
-        return repaired
+    guard let (lineStart, lineEnd) = raw.withUnsafeBytes(findSpaceOnlyHeaderEnd) else { return raw }
+    let start = raw.startIndex
+    var repaired = Data(raw[start..<(start + lineStart)])
+    repaired.append(contentsOf: lineEnd > lineStart && raw[start + lineEnd - 1] == 0x0D ? [0x0D, 0x0A] : [0x0A])
+    repaired.append(raw[(start + lineEnd + 1)...])
+    return repaired
+  }
+
+  /// Returns the offsets of the start and of the LF of the first header line that contains
+  /// only spaces or tabs, when no header field or continuation follows it. Returns nil when
+  /// an empty line ends the header first or no such line exists.
+  private static func findSpaceOnlyHeaderEnd(_ raw: UnsafeRawBufferPointer) -> (Int, Int)? {
+    var lineStart = 0
+    while lineStart < raw.count {
+      guard let lineEnd = firstLineFeed(raw, from: lineStart) else { return nil }
+      let contentEnd = lineEnd > lineStart && raw[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
+      if contentEnd == lineStart { return nil }
+      let nextStart = lineEnd + 1
+      let isSpaceOnly = raw[lineStart..<contentEnd].allSatisfy { $0 == 0x20 || $0 == 0x09 }
+      if isSpaceOnly && !startsHeaderOrContinuation(UnsafeRawBufferPointer(rebasing: raw[nextStart...])) {
+        return (lineStart, lineEnd)
       }
       lineStart = nextStart
     }
-    return raw
+    return nil
+  }
+
+  private static func firstLineFeed(_ raw: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    guard let base = raw.baseAddress, start < raw.count,
+      let found = memchr(base + start, 0x0A, raw.count - start)
+    else { return nil }
+    return base.distance(to: UnsafeRawPointer(found))
   }
 
   /// Returns whether the bytes start with white space (a folded line) or a field name and a colon.
-  private static func startsHeaderOrContinuation(_ bytes: Data) -> Bool {
+  private static func startsHeaderOrContinuation(_ bytes: UnsafeRawBufferPointer) -> Bool {
     guard let first = bytes.first else { return true }
     if first == 0x20 || first == 0x09 { return true }
     for byte in bytes.prefix(80) {

@@ -40,7 +40,11 @@ public struct CredentialStore: Sendable {
     do {
       return try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))
     } catch {
-      throw KithError(.configuration, "Credential file \(url.path) is invalid.", cause: "\(error)")
+      // The file contains passwords, so neither the message nor the log quotes its content.
+      let problem = JSONFileProblem.describe(error, mayQuoteValues: false)
+      throw KithError(
+        .configuration,
+        "Credential file \(url.path) is invalid: \(problem). Fix it, or move it away and run kith account add again.")
     }
   }
 

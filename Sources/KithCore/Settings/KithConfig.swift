@@ -14,15 +14,25 @@ public struct KithConfig: Codable, Sendable {
 
   /// Reads the config at `url`; a missing file gives an empty config.
   ///
-  /// - Throws: `KithError(.configuration)` naming the file when it is not valid JSON.
+  /// - Throws: `KithError(.configuration)` naming the file and the invalid key path when the
+  ///   file is not valid JSON or does not match the expected shape.
   public static func load(from url: URL) throws -> KithConfig {
     guard FileManager.default.fileExists(atPath: url.path) else { return KithConfig() }
+    let data: Data
     do {
-      let data = try Data(contentsOf: url)
-      return try JSONDecoder().decode(KithConfig.self, from: data)
+      data = try Data(contentsOf: url)
     } catch {
       throw KithError(
-        .configuration, "Config file \(url.path) is invalid: fix or remove it.",
+        .configuration, "Reading config file \(url.path) failed: check that it is a readable file.",
+        cause: "\(error)")
+    }
+    do {
+      return try JSONDecoder().decode(KithConfig.self, from: data)
+    } catch {
+      let problem = JSONFileProblem.describe(error, mayQuoteValues: true)
+      throw KithError(
+        .configuration,
+        "Config file \(url.path) is invalid: \(problem). Fix it, or move it away to start with no accounts.",
         cause: "\(error)")
     }
   }

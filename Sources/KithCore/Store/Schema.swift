@@ -1,3 +1,5 @@
+import Foundation
+
 /// The store's schema as a list of migrations; `PRAGMA user_version` counts those applied.
 enum Schema {
   /// Migration `i` brings the schema from version `i` to `i + 1`. Append new ones, never edit
@@ -12,14 +14,15 @@ enum Schema {
   /// - Throws: `KithError` with `.store` when a migration fails (that migration rolls back)
   ///   or when the file was written by a newer Kith.
   static func prepare(_ database: Database) throws {
+    // The timeout comes first: switching a new file to WAL needs the write lock, which a
+    // second kith process opening the same new store holds while it migrates.
+    try database.execute("PRAGMA busy_timeout = 5000")
     // Takes effect only while the file is empty, so older stores keep 4 KiB pages. Mail
     // bodies of tens of KiB fill chains of overflow pages, and 16 KiB pages cut the pages and
     // the WAL write calls of a sync to about a quarter.
     try database.execute("PRAGMA page_size = 16384")
-    // journal_mode returns "memory" for in-memory databases, which cannot use WAL.
-    try database.execute("PRAGMA journal_mode = WAL")
+    try enableWAL(database)
     try database.execute("PRAGMA foreign_keys = ON")
-    try database.execute("PRAGMA busy_timeout = 5000")
     // FULL (SQLite's default) syncs the WAL on every commit, so a committed batch survives a
     // power loss, not only a killed process.
     try database.execute("PRAGMA synchronous = FULL")
@@ -32,8 +35,30 @@ enum Schema {
     }
     for next in version..<currentVersion {
       try database.transaction {
+        // Another kith process may have applied this migration between the version read
+        // above and this transaction's write lock.
+        guard try userVersion(database) == next else { return }
         try database.execute(migrations[next])
         try database.execute("PRAGMA user_version = \(next + 1)")
+      }
+    }
+  }
+
+  /// Switches the file to WAL; in-memory databases stay in "memory" mode, which is fine.
+  ///
+  /// Two processes that open a new store at once both switch it, and SQLite then returns
+  /// SQLITE_BUSY to one of them without calling the busy handler, because each holds a shared
+  /// lock that the other needs. That one retries every 50 ms for up to 5 seconds. The cause
+  /// text is SQLite's fixed message for SQLITE_BUSY, since `KithError` keeps no result code.
+  private static func enableWAL(_ database: Database) throws {
+    var attempts = 0
+    while true {
+      do {
+        try database.execute("PRAGMA journal_mode = WAL")
+        return
+      } catch let error as KithError where error.cause == "database is locked" && attempts < 100 {
+        attempts += 1
+        usleep(50_000)
       }
     }
   }

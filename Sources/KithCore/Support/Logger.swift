@@ -72,11 +72,10 @@ public final class LogSink: @unchecked Sendable {
     let url = URL(fileURLWithPath: path)
     try? FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    if !FileManager.default.fileExists(atPath: path) {
-      FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-    }
-    handle = FileHandle(forWritingAtPath: path)
-    _ = try? handle?.seekToEnd()
+    // O_APPEND moves every write to the current end of the file, so the lines of two kith
+    // processes (the browser and a `kith sync`, say) interleave instead of overwriting.
+    let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+    handle = descriptor >= 0 ? FileHandle(fileDescriptor: descriptor, closeOnDealloc: true) : nil
     minimumLevel = level
   }
 

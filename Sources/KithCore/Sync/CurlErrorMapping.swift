@@ -16,7 +16,7 @@ enum CurlErrorMapping {
     case 67, 94:  // CURLE_LOGIN_DENIED, CURLE_AUTH_ERROR
       return KithError(
         .authentication,
-        "Login to \(options.host) failed: the server rejected the user name or password.",
+        "Login to \(options.host) failed: the server rejected the user name or password. Run kith account add again with the right password.",
         cause: cause)
     case 60, 83, 90, 91:  // PEER_FAILED_VERIFICATION, ISSUER_ERROR, PINNEDPUBKEY, CERTSTATUS
       return KithError(
@@ -37,11 +37,22 @@ enum CurlErrorMapping {
     case 6:  // CURLE_COULDNT_RESOLVE_HOST
       return KithError(.network, "The IMAP host \(options.host) was not found.", cause: cause)
     case 7:  // CURLE_COULDNT_CONNECT
-      return KithError(.network, "Connecting to \(server) failed.", cause: cause)
+      return KithError(
+        .network,
+        "Connecting to \(server) failed: check the host and port, and that the server is running.",
+        cause: cause)
     case 28:  // CURLE_OPERATION_TIMEDOUT
-      return KithError(.network, "The connection to \(server) timed out.", cause: cause)
+      // STARTTLS on an implicit-TLS port ends here: the client waits for a plain greeting and
+      // the server for a TLS ClientHello, so neither speaks first.
+      return KithError(
+        .network,
+        "The connection to \(server) timed out: check the port and the security setting (tls or starttls).",
+        cause: cause)
     case 52, 55, 56:  // CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR
-      return KithError(.network, "The connection to \(server) failed.", cause: cause)
+      return KithError(
+        .network,
+        "The connection to \(server) failed: the server closed it or the network dropped. The next sync resumes where this one stopped.",
+        cause: cause)
     case 1, 3:  // CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT
       return KithError(.configuration, "The IMAP server address \(server) is invalid.", cause: cause)
     default:

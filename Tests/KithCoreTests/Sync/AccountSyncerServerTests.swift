@@ -309,7 +309,7 @@ private func writeMessages(_ messages: [Data]) throws -> URL {
       Issue.record("login with a wrong password succeeded")
     } catch let error as KithError {
       #expect(error.code == .authentication)
-      #expect(error.message == "Login to \(server.host) failed: the server rejected the user name or password.")
+      #expect(error.message == "Login to \(server.host) failed: the server rejected the user name or password. Run kith account add again with the right password.")
     }
     #expect(store.storedCount == 0)
     #expect(store.batchSizes.isEmpty)

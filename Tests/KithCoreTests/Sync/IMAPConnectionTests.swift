@@ -56,7 +56,7 @@ private final class SilentListener {
     Issue.record("a server that sends nothing was accepted")
   } catch let error as KithError {
     #expect(error.code == .network)
-    #expect(error.message == "The connection to 127.0.0.1:\(listener.port) timed out.")
+    #expect(error.message == "The connection to 127.0.0.1:\(listener.port) timed out: check the port and the security setting (tls or starttls).")
   }
   #expect(Date().timeIntervalSince(started) < 10)
 }

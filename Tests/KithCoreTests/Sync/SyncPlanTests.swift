@@ -111,7 +111,7 @@ func folderPlanCases(stored: FolderSyncState?, server: IMAPMailboxStatus, expect
     Issue.record("connecting to port 1 succeeded")
   } catch let error as KithError {
     #expect(error.code == .network)
-    #expect(error.message == "Connecting to 127.0.0.1:1 failed.")
+    #expect(error.message == "Connecting to 127.0.0.1:1 failed: check the host and port, and that the server is running.")
   }
 }
 
