@@ -17,10 +17,6 @@ enum Schema {
     // The timeout comes first: switching a new file to WAL needs the write lock, which a
     // second kith process opening the same new store holds while it migrates.
     try database.execute("PRAGMA busy_timeout = 5000")
-    // Takes effect only while the file is empty, so older stores keep 4 KiB pages. Mail
-    // bodies of tens of KiB fill chains of overflow pages, and 16 KiB pages cut the pages and
-    // the WAL write calls of a sync to about a quarter.
-    try database.execute("PRAGMA page_size = 16384")
     try enableWAL(database)
     try database.execute("PRAGMA foreign_keys = ON")
     // FULL (SQLite's default) syncs the WAL on every commit, so a committed batch survives a
