@@ -4,7 +4,9 @@ import Foundation
 /// each folder into a `SyncStore`.
 ///
 /// The actor runs on its own dispatch queue because the IMAP calls block (see
-/// `BlockingIOExecutor`). Each pass opens one connection and logs out at its end.
+/// `BlockingIOExecutor`). Each pass opens one connection and logs out at its end. While a
+/// folder's messages are fetched, the fetch loop runs on a thread of `ParsingPipeline`, other
+/// threads parse the batches, and the actor stores them in fetch order, one transaction each.
 ///
 /// With a `ResyncStore` (such as `Store`), each folder pass sends the pending flag changes,
 /// applies the server's expunges and flag changes, and fetches the missing messages newest
@@ -35,7 +37,7 @@ public actor AccountSyncer {
   /// - Parameters:
   ///   - store: the store to write to; the actor calls it from its own queue only.
   ///   - parse: turns raw message bytes into the fields Kith keeps, such as
-  ///     `MessageParser.parse`.
+  ///     `MessageParser.parse`. It runs on other threads, several calls at once.
   public init(
     account: AccountID, options: IMAPConnectionOptions, store: any SyncStore,
     configuration: SyncConfiguration = SyncConfiguration(),
@@ -174,22 +176,23 @@ public actor AccountSyncer {
     let batches = FetchBatchPlanner.makeBatches(
       sizes, maximumMessages: configuration.batchMessageLimit,
       maximumBytes: configuration.batchByteLimit)
-    try client.fetchMessages(batches: batches, maximumInFlight: configuration.maximumCommandsInFlight) {
-      messages in
-      let fetched = messages.map { message in
-        FetchedMessage(
-          uid: message.uid, flags: message.flags, internalDate: message.internalDate,
-          raw: message.body, parsed: parse(message.body))
-      }
+    let pipeline = makeParsingPipeline(for: Void.self)
+    func storeBatch(_ batch: ParsedBatch, _: Void) throws {
       try storeCall {
         try store.storeFetched(
-          account: account, folder: folder, uidValidity: status.uidValidity, messages: fetched)
+          account: account, folder: folder, uidValidity: status.uidValidity, messages: batch.messages)
       }
-      progress.messagesDone += messages.count
-      progress.bytesDone += messages.reduce(0) { $0 + ($1.size ?? $1.body.count) }
-      result.fetchedCount += messages.count
+      progress.messagesDone += batch.messages.count
+      progress.bytesDone += batch.byteCount
+      result.fetchedCount += batch.messages.count
       emit(.progress(progress))
       try Task.checkCancellation()
+    }
+    try pipeline.run(store: storeBatch) { submit in
+      try client.fetchMessages(batches: batches, maximumInFlight: configuration.maximumCommandsInFlight) {
+        messages in
+        try submit(messages, ())
+      }
     }
 
     logger.debug(

@@ -192,36 +192,38 @@ extension AccountSyncer {
     var lowest = hasRange ? state!.lowestUID : (below.first.map { $0.uid &+ 1 } ?? 1)
     var batchIndex = 0
 
-    try client.fetchMessages(batches: batches, maximumInFlight: configuration.maximumCommandsInFlight) {
-      messages in
-      let requested = batches[batchIndex]
-      let range: ClosedRange<UID>
-      if batchIndex < aboveBatches.count {
-        range = (highest + 1)...max(highest + 1, requested.max() ?? highest + 1)
-        highest = range.upperBound
-      } else {
-        let low = requested.min() ?? lowest
-        // `&-` because `lowest` wrapped to 0 when the newest UID is UInt32.max.
-        range = low...max(low, lowest &- 1)
-        lowest = low
-      }
-      batchIndex += 1
-
-      let fetched = messages.map { message in
-        FetchedMessage(
-          uid: message.uid, flags: message.flags, internalDate: message.internalDate,
-          raw: message.body, parsed: parse(message.body))
-      }
+    // The range is worked out when a batch is submitted, because batches are stored in that
+    // order and a failed store ends the fetch.
+    let pipeline = makeParsingPipeline(for: ClosedRange<UID>.self)
+    func storeBatch(_ batch: ParsedBatch, completing range: ClosedRange<UID>) throws {
       try storeCall {
         try store.storeFetched(
-          account: account, folder: folder, uidValidity: status.uidValidity, messages: fetched,
+          account: account, folder: folder, uidValidity: status.uidValidity, messages: batch.messages,
           completing: range)
       }
-      progress.messagesDone += messages.count
-      progress.bytesDone += messages.reduce(0) { $0 + ($1.size ?? $1.body.count) }
-      result.fetchedCount += messages.count
+      progress.messagesDone += batch.messages.count
+      progress.bytesDone += batch.byteCount
+      result.fetchedCount += batch.messages.count
       emit(.progress(progress))
       try Task.checkCancellation()
+    }
+    try pipeline.run(store: storeBatch) { submit in
+      try client.fetchMessages(batches: batches, maximumInFlight: configuration.maximumCommandsInFlight) {
+        messages in
+        let requested = batches[batchIndex]
+        let range: ClosedRange<UID>
+        if batchIndex < aboveBatches.count {
+          range = (highest + 1)...max(highest + 1, requested.max() ?? highest + 1)
+          highest = range.upperBound
+        } else {
+          let low = requested.min() ?? lowest
+          // `&-` because `lowest` wrapped to 0 when the newest UID is UInt32.max.
+          range = low...max(low, lowest &- 1)
+          lowest = low
+        }
+        batchIndex += 1
+        try submit(messages, range)
+      }
     }
   }
 }
