@@ -16,14 +16,18 @@ import Testing
     let (kith, synced) = try EndToEndTests.prepareSyncedStore(server: server, folder: folder)
     try #require(synced.status == 0, "first sync failed: \(synced.standardError)")
 
-    // A full sync of the corpus took under a second by kith.log timestamps on the 2-core
-    // test machine, so these delays land in start-up, login, the INBOX fetch and Sent.
-    let delays: [TimeInterval] = [0.02, 0.08, 0.15, 0.25, 0.35, 0.5, 0.65, 0.8, 1.0, 1.3]
+    // The delays are spread over the time of one whole sync into an empty store, measured
+    // here, so that they land in start-up, login, the INBOX fetch and Sent on any machine.
+    Self.removeStore(kith)
+    let started = Date()
+    let timed = try kith.run(["sync"])
+    try #require(timed.status == 0, "timed sync failed: \(timed.standardError)")
+    let fullSync = Date().timeIntervalSince(started)
+    let delays = (1...10).map { fullSync * Double($0) / 11 }
+
     var killedCount = 0
     for delay in delays {
-      for suffix in ["", "-wal", "-shm"] {
-        try? FileManager.default.removeItem(atPath: kith.store.path + suffix)
-      }
+      Self.removeStore(kith)
       if try Self.runSync(kith, killAfter: delay) {
         killedCount += 1
       }
@@ -39,6 +43,12 @@ import Testing
     }
     // Most delays must hit a running sync, or the test checks nothing about interruption.
     #expect(killedCount >= delays.count / 2, "only \(killedCount) of \(delays.count) syncs were still running")
+  }
+
+  static func removeStore(_ kith: KithProcess) {
+    for suffix in ["", "-wal", "-shm"] {
+      try? FileManager.default.removeItem(atPath: kith.store.path + suffix)
+    }
   }
 
   /// Starts `kith sync`, sends SIGKILL after `delay` seconds and returns whether the process
