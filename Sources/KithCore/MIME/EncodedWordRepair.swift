@@ -135,7 +135,7 @@ enum EncodedWordRepair {
       if byte == UInt8(ascii: "_") {
         output.append(0x20)
       } else if byte == UInt8(ascii: "="), index + 2 < payload.endIndex,
-        let high = hexValue(payload[index + 1]), let low = hexValue(payload[index + 2])
+        let high = hexDigitValue(payload[index + 1]), let low = hexDigitValue(payload[index + 2])
       {
         output.append(high << 4 | low)
         index += 2
@@ -147,12 +147,4 @@ enum EncodedWordRepair {
     return output
   }
 
-  private static func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-    default: return nil
-    }
-  }
 }
