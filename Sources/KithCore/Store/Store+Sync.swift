@@ -27,6 +27,14 @@ extension Store: SyncStore {
   public func storeFetched(
     account: AccountID, folder: String, uidValidity: UInt32, messages: [FetchedMessage]
   ) throws {
+    if !hasSyncCache {
+      // 8 MiB instead of SQLite's 2 MB keeps the index pages that batches update cached. In
+      // bench/sync (10,000 messages) that cut the system time of a first sync from 1.7 to
+      // 1.2 s. Only stores that fetch mail grow it, because a no-change resync with the larger
+      // cache measured about 20 ms slower.
+      try database.execute("PRAGMA cache_size = -8192")
+      hasSyncCache = true
+    }
     let storedCount = try database.transaction {
       let folderID = try ensureFolder(account: account, folder: folder, uidValidity: uidValidity)
       var storedCount = 0

@@ -10,6 +10,8 @@ public final class Store {
   let database: Database
   /// Nil for an in-memory store, which has no WAL.
   let checkpointer: WALCheckpointer?
+  /// Whether `storeFetched` has raised the page cache for storing batches.
+  var hasSyncCache = false
 
   /// Opens the store at `path`, creating the file and bringing its schema up to date.
   ///
