@@ -114,6 +114,30 @@ final class Database {
   /// Whether a transaction is open on this connection.
   var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
+  // MARK: WAL
+
+  /// The callback type of `sqlite3_wal_hook`: context, connection, schema name and the
+  /// number of frames in the WAL after the commit.
+  typealias WALHook = @convention(c) (
+    UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32
+  ) -> Int32
+
+  /// Calls `hook` after each commit on this connection, in place of SQLite's automatic
+  /// checkpoint. The connection keeps `owner` alive, because `hook` receives it as context.
+  func setWALHook(_ hook: @escaping WALHook, owner: AnyObject) {
+    walHookOwner = owner
+    sqlite3_wal_hook(handle, hook, Unmanaged.passUnretained(owner).toOpaque())
+  }
+
+  private var walHookOwner: AnyObject?
+
+  /// Runs a passive checkpoint: copies the WAL frames no reader still needs into the
+  /// database file without waiting for locks.
+  func checkpointPassive() throws {
+    let rc = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+    guard rc == SQLITE_OK else { throw makeError(rc) }
+  }
+
   // MARK: Transactions
 
   /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.

@@ -8,18 +8,42 @@ import Foundation
 public final class Store {
   static let logger = Logger(label: "kith.store")
   let database: Database
+  /// Nil for an in-memory store, which has no WAL.
+  let checkpointer: WALCheckpointer?
+  /// Whether `storeFetched` has raised the page cache for storing batches.
+  var hasSyncCache = false
 
   /// Opens the store at `path`, creating the file and bringing its schema up to date.
   ///
   /// A file created here gets mode 0600, because it contains mail.
   /// - Throws: `KithError` with `.store` when the file cannot be opened or migrated.
-  public init(path: String) throws {
+  public convenience init(path: String) throws {
+    try self.init(path: path, walLimitBytes: WALCheckpointer.defaultBlockingBytes)
+  }
+
+  /// Opens the store at `path` with a WAL that the writing thread checkpoints itself once it
+  /// exceeds `walLimitBytes`; tests pass a small limit.
+  init(path: String, walLimitBytes: Int) throws {
     let isNewFile = path != ":memory:" && !FileManager.default.fileExists(atPath: path)
     database = try Database(path: path)
     if isNewFile {
       try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
     try Schema.prepare(database)
+
+    if path == ":memory:" {
+      checkpointer = nil
+    } else {
+      let pageSize = try database.firstRow("PRAGMA page_size") { $0.int(0) } ?? 4096
+      let checkpointer = WALCheckpointer(
+        path: path, pageSize: pageSize, blockingBytes: walLimitBytes)
+      checkpointer.attach(to: database)
+      self.checkpointer = checkpointer
+    }
+  }
+
+  deinit {
+    checkpointer?.close()
   }
 
   /// Opens a private in-memory store, for tests.
@@ -125,7 +149,7 @@ public final class Store {
 
   /// Returns the raw RFC 5322 bytes of a message, or nil when the id is unknown.
   public func rawMessage(_ id: MessageRowID) throws -> Data? {
-    try database.firstRow("SELECT raw FROM messages WHERE id = ?1", id) { $0.data(0) } ?? nil
+    try database.firstRow("SELECT raw FROM messages_raw WHERE message = ?1", id) { $0.data(0) } ?? nil
   }
 
   /// Returns the IMAP flags of a message, or nil when the id is unknown.

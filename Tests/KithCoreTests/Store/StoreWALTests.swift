@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+@testable import KithCore
+
+@Suite struct StoreWALTests {
+  private static func fileSize(_ path: String) -> Int {
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    return (attributes?[.size] as? NSNumber)?.intValue ?? 0
+  }
+
+  /// Returns `count` messages from `firstUID` on, each with a body of about `bodyBytes`.
+  private static func batch(from firstUID: UID, count: Int, bodyBytes: Int) -> [FetchedMessage] {
+    (0..<count).map { offset in
+      let uid = firstUID + UID(offset)
+      let body = String(repeating: "line \(uid) of a long body\r\n", count: bodyBytes / 27)
+      return StoreFixture.message(uid: uid, id: "m\(uid)@example.com", body: body)
+    }
+  }
+
+  @Test func walStaysUnderLimit() throws {
+    let folder = try StoreFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("kith.sqlite").path
+    // Limits below 1,000 pages (4 MB) are raised to the background checkpoint's threshold.
+    let limit = 4 << 20
+    let store = try Store(path: path, walLimitBytes: limit)
+    let account = try store.accountID(forKey: "ann@example.com")
+
+    // 40 batches of about 500 KB: 20 MB in all, five times the limit.
+    var largestWAL = 0
+    for index in 0..<40 {
+      let messages = Self.batch(from: UID(index * 10 + 1), count: 10, bodyBytes: 50_000)
+      try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: messages)
+      largestWAL = max(largestWAL, Self.fileSize(path + "-wal"))
+    }
+
+    // The WAL may pass the limit by the batch that crossed it, plus the pages of the
+    // indexes and tables that batch touched.
+    #expect(largestWAL > 0)
+    #expect(largestWAL < limit + (2 << 20))
+    #expect(try store.messageCount(account: account, folder: "INBOX") == 400)
+    #expect(try store.integrityCheck())
+  }
+
+  @Test func backgroundCheckpointFillsDatabaseFile() throws {
+    let folder = try StoreFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("kith.sqlite").path
+    let store = try Store(path: path)
+    let account = try store.accountID(forKey: "ann@example.com")
+    let sizeBefore = Self.fileSize(path)
+
+    // About 6 MB, more than the 1,000 pages (4 MB) that start a background checkpoint.
+    for index in 0..<12 {
+      let messages = Self.batch(from: UID(index * 10 + 1), count: 10, bodyBytes: 50_000)
+      try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: messages)
+    }
+    let checkpointer = try #require(store.checkpointer)
+    checkpointer.waitUntilIdle()
+
+    // Without a checkpoint, every new page would still be in the WAL only.
+    #expect(Self.fileSize(path) > sizeBefore + (3 << 20))
+    #expect(try store.integrityCheck())
+  }
+
+  @Test func closingDeletesWAL() throws {
+    let folder = try StoreFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("kith.sqlite").path
+    do {
+      let store = try Store(path: path)
+      let account = try store.accountID(forKey: "ann@example.com")
+      for index in 0..<10 {
+        let messages = Self.batch(from: UID(index * 10 + 1), count: 10, bodyBytes: 50_000)
+        try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: messages)
+      }
+    }
+
+    #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    let reopened = try Store(path: path)
+    let account = try reopened.accountID(forKey: "ann@example.com")
+    #expect(try reopened.messageCount(account: account, folder: "INBOX") == 100)
+  }
+
+  @Test func rawBodiesLiveInTheirOwnTable() throws {
+    let store = try Store.inMemory()
+    let account = try store.accountID(forKey: "ann@example.com")
+    let message = StoreFixture.message(uid: 1, id: "a@example.com", body: "Hello")
+    try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: [message])
+    let id = try #require(try store.messageRowID(account: account, folder: "INBOX", uid: 1))
+
+    let columns = try store.database.rows("SELECT name FROM pragma_table_info('messages')") {
+      $0.string(0)
+    }
+    #expect(!columns.contains("raw"))
+    #expect(try store.rawMessage(id) == message.raw)
+
+    try store.removeMessages(account: account, folder: "INBOX", uids: [1])
+    let rawRows = try store.database.firstRow("SELECT count(*) FROM messages_raw") { $0.int(0) }
+    #expect(rawRows == 0)
+  }
+
+  @Test func migrationMovesRawBodies() throws {
+    let folder = try StoreFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("kith.sqlite").path
+    let raw = Data("Subject: old\r\n\r\nStored before version 4\r\n".utf8)
+    do {
+      // A store as the previous Kith left it: migrations up to version 3, raw in `messages`.
+      let database = try Database(path: path)
+      for migration in Schema.migrations.prefix(3) {
+        try database.execute(migration)
+      }
+      try database.execute(
+        """
+        PRAGMA user_version = 3;
+        INSERT INTO accounts (id, key) VALUES (1, 'ann@example.com');
+        INSERT INTO folders (id, account, name, uidvalidity) VALUES (1, 1, 'INBOX', 1);
+        INSERT INTO threads (id, account, subject_key) VALUES (1, 1, 'old');
+        """)
+      try database.run(
+        """
+        INSERT INTO messages (id, account, folder, uidvalidity, uid, raw, size, thread_id)
+        VALUES (7, 1, 1, 1, 1, ?1, ?2, 1)
+        """, raw, raw.count)
+    }
+
+    let store = try Store(path: path)
+    #expect(try store.schemaVersion() == Schema.currentVersion)
+    #expect(try store.rawMessage(MessageRowID(7)) == raw)
+    let columns = try store.database.rows("SELECT name FROM pragma_table_info('messages')") {
+      $0.string(0)
+    }
+    #expect(!columns.contains("raw"))
+    #expect(try store.integrityCheck())
+  }
+}
