@@ -74,6 +74,14 @@ public final class TmuxSession: @unchecked Sendable {
     guard let pid = serverPID else { return }
     serverPID = nil
     kill(pid, SIGTERM)
+    // A server that ignores SIGTERM, or whose pane keeps running, is killed after 2 s so that
+    // no test leaves it behind.
+    for _ in 0..<20 where kill(pid, 0) == 0 {
+      usleep(100_000)
+    }
+    if kill(pid, 0) == 0 {
+      kill(pid, SIGKILL)
+    }
   }
 
   static func startServer(_ socket: URL, _ arguments: [String]) throws {
