@@ -83,18 +83,19 @@ private func isIdle(_ log: ServiceEventLog) -> Bool { log.states.last == .idle }
     let log = ServiceEventLog(service)
     await service.start()
 
-    // The waits are long because other suites load the machine while this one runs.
-    #expect(await log.wait(timeout: 60) { $0.storedCount == 1 })
+    // NOTE: alone this test takes about 9 s, but beside the other suites it once took 56 s,
+    // and the cause is not known. The waits are bounds, not timings.
+    #expect(await log.wait(timeout: 120) { $0.storedCount == 1 })
     let passes = { (log: ServiceEventLog) in
       log.events.filter { if case .passFinished = $0 { return true } else { return false } }.count
     }
     // With passInterval 4 s, three more passes run with no new mail; IDLE was renewed
     // about twice per pass meanwhile.
     let before = passes(log)
-    #expect(await log.wait(timeout: 60) { passes($0) >= before + 3 })
+    #expect(await log.wait(timeout: 120) { passes($0) >= before + 3 })
 
     try server.deliver([messages.appendingPathComponent("001.eml")])
-    #expect(await log.wait(timeout: 60) { $0.storedCount == 2 })
+    #expect(await log.wait(timeout: 120) { $0.storedCount == 2 })
     #expect(!log.states.contains { if case .offline = $0 { return true } else { return false } })
 
     await service.stop()
