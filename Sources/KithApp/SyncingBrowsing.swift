@@ -1,8 +1,8 @@
 import Foundation
 import KithCore
 
-/// The store as the browser sees it, which also starts a sync pass after the user marks mail
-/// read, so that `\Seen` reaches the server within seconds instead of at the next pass.
+/// The store as the browser reads it. Marking mail read also starts a sync pass, so that
+/// `\Seen` reaches the server within seconds instead of at the next scheduled pass.
 final class SyncingBrowsing: MailBrowsing {
   private let store: Store
   private let requestSync: @Sendable () -> Void

@@ -53,7 +53,7 @@ import Testing
     let delivered = Date()
     try server.deliver([message])
 
-    // The 5-second goal is a latency target, measured and recorded in BENCHMARKS.md; a timed
+    // The 5-second goal is a latency target, measured and recorded in BENCHMARKS.md. A timed
     // assertion would fail on a loaded machine, so the test only bounds the wait.
     let screen = try tmux.waitForScreen(timeout: 20) { $0.contains(subject) }
     let elapsed = Date().timeIntervalSince(delivered)

@@ -77,7 +77,7 @@ public struct MessageDetail: Hashable, Sendable {
   }
 }
 
-/// The read-only queries the UI draws from. The store implements it; the UI never sees SQL.
+/// The read-only queries the UI draws from. The store implements them, so the UI contains no SQL.
 public protocol MailBrowsing: AnyObject {
   /// Returns every contact, ordered by the date of the last message (newest first), then name.
   func contactSummaries() throws -> [ContactSummary]

@@ -10,7 +10,7 @@ public struct KithError: Error, CustomStringConvertible, Sendable {
     case network
     /// The TLS handshake or certificate check failed.
     case tls
-    /// The server sent something Kith cannot follow, or answered NO or BAD.
+    /// The server sent a response Kith cannot parse, or returned NO or BAD.
     case serverResponse
     /// The local store failed (SQLite error, full disk, corrupt file).
     case store
