@@ -90,5 +90,5 @@ extension Store {
 }
 
 extension String {
-  fileprivate var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+  fileprivate var trimmed: String { trimmingWhitespaceAndNewlines() }
 }

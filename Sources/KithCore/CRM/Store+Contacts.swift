@@ -15,7 +15,7 @@ extension Store {
     companyName: String? = nil, notes: String? = nil
   ) throws -> ContactID {
     let cleanEmails = try Self.validatedEmails(emails)
-    let cleanName = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    let cleanName = name.trimmingWhitespaceAndNewlines()
     let displayName = cleanName.isEmpty ? (cleanEmails.first ?? "") : cleanName
     guard !displayName.isEmpty else {
       throw KithError(.invalidInput, "A contact needs a name or an email address.")
@@ -84,7 +84,7 @@ extension Store {
   ///   address or one that another contact has.
   public func updateContact(_ contact: Contact) throws {
     let cleanEmails = try Self.validatedEmails(contact.emails)
-    let name = contact.name.trimmingCharacters(in: .whitespacesAndNewlines)
+    let name = contact.name.trimmingWhitespaceAndNewlines()
     guard !name.isEmpty || !cleanEmails.isEmpty else {
       throw KithError(.invalidInput, "A contact needs a name or an email address.")
     }
@@ -154,7 +154,7 @@ extension Store {
     var result: [String] = []
     var seen = Set<String>()
     for email in emails {
-      let trimmed = email.trimmingCharacters(in: .whitespacesAndNewlines)
+      let trimmed = email.trimmingWhitespaceAndNewlines()
       guard isPlausibleEmail(trimmed) else {
         throw KithError(
           .invalidInput, "\"\(email)\" is not a valid email address: expected name@domain.")
@@ -177,7 +177,7 @@ extension Store {
   }
 
   static func nonEmpty(_ text: String?) -> String? {
-    guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty
+    guard let trimmed = text?.trimmingWhitespaceAndNewlines(), !trimmed.isEmpty
     else { return nil }
     return trimmed
   }
@@ -195,7 +195,7 @@ extension Store {
   public func company(named name: String) throws -> Company? {
     try database.firstRow(
       "SELECT id, name, domain, notes FROM companies WHERE name = ?1",
-      name.trimmingCharacters(in: .whitespacesAndNewlines)
+      name.trimmingWhitespaceAndNewlines()
     ) { Self.company(from: $0) }
   }
 

@@ -102,7 +102,7 @@ enum ContentLines {
     var parameters: [String: [String]] = [:]
     for parameter in head.dropFirst() where !parameter.isEmpty {
       if let equals = parameter.firstIndex(of: "=") {
-        let key = parameter[..<equals].trimmingCharacters(in: .whitespaces).uppercased()
+        let key = parameter[..<equals].trimmingWhitespace().uppercased()
         let values = splitUnquoted(parameter[parameter.index(after: equals)...], separator: ",")
           .map(decodeParameterValue)
         // TYPE="home,internet" (RFC 6350) lists several types inside one quoted value.
@@ -139,7 +139,7 @@ enum ContentLines {
 
   /// Removes surrounding quotes and undoes RFC 6868 caret escapes (^n, ^', ^^).
   private static func decodeParameterValue(_ raw: String) -> String {
-    var text = raw.trimmingCharacters(in: .whitespaces)
+    var text = raw.trimmingWhitespace()
     if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") {
       text = String(text.dropFirst().dropLast())
     }

@@ -17,7 +17,7 @@ extension VCardImporter {
         }
         return
       }
-      let value = line.value.trimmingCharacters(in: .whitespaces)
+      let value = line.value.trimmingWhitespace()
 
       switch line.name {
       case "BEGIN" where value.uppercased() == "VCARD":
@@ -72,7 +72,7 @@ extension VCardImporter {
       guard let text = decodedValue(line) else { return }
       switch line.name {
       case "VERSION":
-        current?.version = text.trimmingCharacters(in: .whitespaces)
+        current?.version = text.trimmingWhitespace()
       case "FN":
         current?.formattedName = nonEmpty(unescape(text))
       case "N":
@@ -80,12 +80,12 @@ extension VCardImporter {
         current?.familyName = parts.indices.contains(0) ? nonEmpty(parts[0]) : nil
         current?.givenName = parts.indices.contains(1) ? nonEmpty(parts[1]) : nil
       case "EMAIL":
-        var address = unescape(text).trimmingCharacters(in: .whitespaces)
+        var address = unescape(text).trimmingWhitespace()
         if address.lowercased().hasPrefix("mailto:") { address = String(address.dropFirst(7)) }
         guard !address.isEmpty else { return }
         current?.emails.append(Self.typedValue(address, line))
       case "TEL":
-        var number = unescape(text).trimmingCharacters(in: .whitespaces)
+        var number = unescape(text).trimmingWhitespace()
         if number.lowercased().hasPrefix("tel:") { number = String(number.dropFirst(4)) }
         guard !number.isEmpty else { return }
         current?.phones.append(Self.typedValue(number, line))
@@ -170,18 +170,18 @@ func splitStructured(_ text: String) -> [String] {
     } else if character == "\\" {
       isEscaped = true
     } else if character == ";" {
-      components.append(unescape(current).trimmingCharacters(in: .whitespaces))
+      components.append(unescape(current).trimmingWhitespace())
       current = ""
     } else {
       current.append(character)
     }
   }
-  components.append(unescape(current).trimmingCharacters(in: .whitespaces))
+  components.append(unescape(current).trimmingWhitespace())
   return components
 }
 
 private func nonEmpty(_ text: String) -> String? {
-  let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+  let trimmed = text.trimmingWhitespaceAndNewlines()
   return trimmed.isEmpty ? nil : trimmed
 }
 

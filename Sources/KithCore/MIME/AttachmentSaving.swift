@@ -134,7 +134,7 @@ public enum AttachmentSaving {
       "image/webp": ".webp", "image/svg+xml": ".svg", "audio/mpeg": ".mp3", "video/mp4": ".mp4",
     ]
     let bareType = mimeType.split(separator: ";").first.map(String.init) ?? mimeType
-    let key = bareType.trimmingCharacters(in: .whitespaces).lowercased()
+    let key = bareType.trimmingWhitespace().lowercased()
     return known[key] ?? ".bin"
   }
 

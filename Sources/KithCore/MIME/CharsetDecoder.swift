@@ -44,7 +44,7 @@ enum CharsetDecoder {
     if isPlainASCII(bytes) && !isSevenBitEncoding(charset) {
       return Result(text: String(decoding: bytes, as: UTF8.self))
     }
-    let name = charset?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+    let name = charset?.trimmingWhitespace().lowercased() ?? ""
 
     switch name {
     case "", "us-ascii", "ascii", "ansi_x3.4-1968", "7bit", "8bit":

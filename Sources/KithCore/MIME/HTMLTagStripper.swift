@@ -39,7 +39,7 @@ enum HTMLTagStripper {
         scalars.removeFirst()
       }
     }
-    return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    return output.trimmingWhitespaceAndNewlines()
   }
 
   /// Consumes a tag, comment or declaration and returns the tag name in lower case. A closing

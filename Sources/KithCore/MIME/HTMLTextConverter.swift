@@ -200,7 +200,7 @@ struct HTMLTextConverter {
   /// without text (images without alt text, tracking pixels) are left out.
   private mutating func finishLink() {
     guard let link = openLinks.popLast(), let target = link.target else { return }
-    let linkText = link.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let linkText = link.text.trimmingWhitespaceAndNewlines()
     if linkText.isEmpty || Self.textShowsTarget(linkText, target) { return }
     let number = links.number(for: target)
     layout.appendWords(" [\(number)]")
@@ -220,7 +220,7 @@ struct HTMLTextConverter {
 
   /// Returns the href of a link worth listing: not a fragment, script or empty target.
   private static func linkTarget(of node: xmlNodePtr) -> String? {
-    guard let href = attribute("href", of: node)?.trimmingCharacters(in: .whitespacesAndNewlines),
+    guard let href = attribute("href", of: node)?.trimmingWhitespaceAndNewlines(),
       !href.isEmpty, !href.hasPrefix("#")
     else { return nil }
     if href.lowercased().hasPrefix("javascript:") { return nil }

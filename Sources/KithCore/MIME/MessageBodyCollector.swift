@@ -300,7 +300,7 @@ struct MessageBodyCollector {
   private func attachedMessageHeader(_ message: UnsafeMutablePointer<GMimeMessage>) -> String {
     let object = GMimeRuntime.cast(message, to: GMimeObject.self)
     let headers = MessageHeaders.read(message, options: options)
-    let dateText = MessageHeaders.header(object, "Date")?.trimmingCharacters(in: .whitespacesAndNewlines)
+    let dateText = MessageHeaders.header(object, "Date")?.trimmingWhitespaceAndNewlines()
     return Self.attachedMessageHeader(headers, dateText: dateText)
   }
 }

@@ -211,6 +211,6 @@ enum MessageHeaders {
     {
       return value
     }
-    return value.trimmingCharacters(in: .whitespacesAndNewlines)
+    return value.trimmingWhitespaceAndNewlines()
   }
 }

@@ -40,7 +40,7 @@ public enum MessageParser {
       guard let message else {
         let text = CharsetDecoder.decode(raw, charset: nil).text
         let parsed = ParsedMessage(
-          bodyText: text.trimmingCharacters(in: .whitespacesAndNewlines),
+          bodyText: text.trimmingWhitespaceAndNewlines(),
           notes: ["The data has no message header; it is shown as plain text."])
         return (parsed, nil)
       }

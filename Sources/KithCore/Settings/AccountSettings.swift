@@ -108,7 +108,7 @@ public struct AccountSettings: Codable, Hashable, Sendable {
     if !Self.isPlausibleEmail(email) {
       problems.append("Email address \"\(email)\" is invalid: expected name@domain.")
     }
-    if login.trimmingCharacters(in: .whitespaces).isEmpty {
+    if login.trimmingWhitespace().isEmpty {
       problems.append("Login is missing: give a user name or the email address.")
     }
     for (label, host) in [("IMAP", imapHost), ("SMTP", smtpHost)] where !Self.isPlausibleHost(host) {

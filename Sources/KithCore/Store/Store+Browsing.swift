@@ -91,7 +91,7 @@ extension Store: MailBrowsing {
     var labels: [String: String] = [:]
     var hasName: [String: Bool] = [:]
     for sender in senders {
-      let name = sender.name?.trimmingCharacters(in: .whitespaces) ?? ""
+      let name = sender.name?.trimmingWhitespace() ?? ""
       if labels[sender.key] == nil {
         order.append(sender.key)
         labels[sender.key] = name.isEmpty ? sender.email : name

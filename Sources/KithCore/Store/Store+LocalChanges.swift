@@ -34,12 +34,16 @@ extension Store {
   }
 
   /// Returns the flag changes of `account` that the server has not confirmed yet.
+  ///
+  /// CROSS JOIN makes SQLite start from the pending changes, which are few. Left to itself,
+  /// it started from the account's messages and read one page of each, about 10,000 page
+  /// reads per resync pass of a 10,000-message mailbox.
   public func pendingFlagChanges(account: AccountID) throws -> [PendingFlagChange] {
     try database.rows(
       """
       SELECT p.message, f.name, m.uidvalidity, m.uid, p.flag, p.is_added
       FROM pending_flag_changes p
-      JOIN messages m ON m.id = p.message
+      CROSS JOIN messages m ON m.id = p.message
       JOIN folders f ON f.id = m.folder
       WHERE m.account = ?1
       ORDER BY f.name, m.uid

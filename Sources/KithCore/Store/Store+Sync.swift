@@ -374,7 +374,7 @@ enum AttachmentCoding {
 /// The normalization that makes addresses comparable: trimmed and lower-cased.
 enum EmailAddresses {
   static func normalize(_ email: String) -> String {
-    Address(name: nil, email: email.trimmingCharacters(in: .whitespacesAndNewlines))
+    Address(name: nil, email: email.trimmingWhitespaceAndNewlines())
       .normalizedEmail
   }
 }

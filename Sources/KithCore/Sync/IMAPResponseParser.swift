@@ -125,7 +125,7 @@ public struct IMAPResponseParser {
     let words = firstLine.prefix(40).split(separator: UInt8(ascii: " "), maxSplits: 2)
     guard words.count >= 2 else { return true }
     let keyword = String(decoding: words[1], as: UTF8.self).uppercased()
-      .trimmingCharacters(in: .whitespacesAndNewlines)
+      .trimmingWhitespaceAndNewlines()
     return !["OK", "NO", "BAD", "BYE", "PREAUTH"].contains(keyword)
   }
 

@@ -71,7 +71,7 @@ public enum IMAPDate {
 
   /// Parses a `date-time`; the day may be padded with a space. Returns nil when invalid.
   public static func parse(_ text: String) -> Date? {
-    let fields = text.trimmingCharacters(in: .whitespaces).split(separator: " ")
+    let fields = text.trimmingWhitespace().split(separator: " ")
     guard fields.count == 3 else { return nil }
 
     let dayMonthYear = fields[0].split(separator: "-")

@@ -7,14 +7,14 @@ public enum MessageIDs {
   /// does not fold the case of the left part of a message id.
   public static func normalize(_ value: String?) -> String? {
     guard let value else { return nil }
-    let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+    let trimmed = value.trimmingWhitespaceAndNewlines()
 
     if let open = trimmed.firstIndex(of: "<") {
       let rest = trimmed[trimmed.index(after: open)...]
       guard let close = rest.firstIndex(of: ">") else {
-        return nonEmpty(rest.trimmingCharacters(in: .whitespaces))
+        return nonEmpty(rest.trimmingWhitespace())
       }
-      return nonEmpty(rest[..<close].trimmingCharacters(in: .whitespaces))
+      return nonEmpty(rest[..<close].trimmingWhitespace())
     }
     let firstWord = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" }).first
     return nonEmpty(firstWord.map(String.init) ?? "")
