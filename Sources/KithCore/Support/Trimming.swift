@@ -7,24 +7,24 @@
 /// the space separators (Unicode category Zs), tab and U+200B, plus U+000A to U+000D, U+0085,
 /// U+2028 and U+2029 for the newline variant. A test compares them on every BMP character.
 extension String {
-  /// The string without leading and trailing spaces, tabs and line breaks.
+  /// Returns the string without leading and trailing spaces, tabs and line breaks.
   public func trimmingWhitespaceAndNewlines() -> String {
     Whitespace.trim(self[...], where: Whitespace.isWhitespaceOrNewline)
   }
 
-  /// The string without leading and trailing spaces and tabs; line breaks stay.
+  /// Returns the string without leading and trailing spaces and tabs. Line breaks stay.
   public func trimmingWhitespace() -> String {
     Whitespace.trim(self[...], where: Whitespace.isWhitespace)
   }
 }
 
 extension Substring {
-  /// The text without leading and trailing spaces, tabs and line breaks.
+  /// Returns the text without leading and trailing spaces, tabs and line breaks.
   public func trimmingWhitespaceAndNewlines() -> String {
     Whitespace.trim(self, where: Whitespace.isWhitespaceOrNewline)
   }
 
-  /// The text without leading and trailing spaces and tabs; line breaks stay.
+  /// Returns the text without leading and trailing spaces and tabs. Line breaks stay.
   public func trimmingWhitespace() -> String {
     Whitespace.trim(self, where: Whitespace.isWhitespace)
   }

@@ -4,7 +4,7 @@ import Testing
 @testable import KithCore
 
 @Suite struct TrimmingTests {
-  /// Samples with every kind of character the two functions treat differently.
+  /// Samples of ASCII, Unicode space separators, line separators and characters that look blank.
   static let samples: [String] = [
     "", " ", "\t\r\n", "plain", "  <id@host>  ", "\r\n<id@host>\r\n", "\u{00A0}nbsp\u{3000}",
     "\u{2028}line\u{2029}", "\u{85}next\u{0B}\u{0C}", "in side", " \u{200B}zero width\u{200B} ",
@@ -12,14 +12,14 @@ import Testing
   ]
 
   @Test(arguments: samples)
-  func matchesFoundationWithNewlines(_ text: String) {
+  func newlineVariantMatchesFoundation(_ text: String) {
     #expect(text.trimmingWhitespaceAndNewlines() == text.trimmingCharacters(in: .whitespacesAndNewlines))
     let slice = text[...]
     #expect(slice.trimmingWhitespaceAndNewlines() == slice.trimmingCharacters(in: .whitespacesAndNewlines))
   }
 
   @Test(arguments: samples)
-  func matchesFoundationWithoutNewlines(_ text: String) {
+  func spaceVariantMatchesFoundation(_ text: String) {
     #expect(text.trimmingWhitespace() == text.trimmingCharacters(in: .whitespaces))
   }
 
