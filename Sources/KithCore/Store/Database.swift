@@ -205,7 +205,8 @@ final class Database {
         .store, "Could not write to the store at \(path). Check the permissions of the file and its folder.",
         cause: cause)
     default:
-      return KithError(.store, "A store operation failed on \(path).", cause: cause)
+      // The other cases say what to do, and here SQLite's own text is the only explanation.
+      return KithError(.store, "A store operation failed on \(path): \(cause).", cause: cause)
     }
   }
 }

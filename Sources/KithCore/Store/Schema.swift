@@ -17,10 +17,15 @@ enum Schema {
     // The timeout comes first: switching a new file to WAL needs the write lock, which a
     // second kith process opening the same new store holds while it migrates.
     try database.execute("PRAGMA busy_timeout = 5000")
+    // Takes effect only while the file is empty, so older stores keep their page size. Bodies
+    // of tens of KiB fill chains of overflow pages, and SQLite writes each page with its own
+    // system call, two per page into the WAL. In bench/sync, 16 KiB pages cut a first sync's
+    // system time by about a third.
+    try database.execute("PRAGMA page_size = 16384")
     try enableWAL(database)
     try database.execute("PRAGMA foreign_keys = ON")
-    // FULL (SQLite's default) syncs the WAL on every commit, so a committed batch survives a
-    // power loss, not only a killed process.
+    // FULL (SQLite's default) syncs the WAL on every commit, so a committed change survives a
+    // power loss, not only a killed process. `storeFetched` lowers it for fetched mail.
     try database.execute("PRAGMA synchronous = FULL")
 
     let version = try userVersion(database)

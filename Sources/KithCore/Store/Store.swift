@@ -10,7 +10,7 @@ public final class Store {
   let database: Database
   /// Nil for an in-memory store, which has no WAL.
   let checkpointer: WALCheckpointer?
-  /// Whether `storeFetched` has raised the page cache for storing batches.
+  /// Whether `storeFetched` has set up this connection for storing batches (page cache, syncing).
   var hasSyncCache = false
 
   /// Opens the store at `path`, creating the file and bringing its schema up to date.

@@ -5,14 +5,15 @@ import Foundation
 /// thread that commits does not also copy every page into the database file.
 ///
 /// After each commit on the writing connection, SQLite calls `walHook` with the WAL's size.
-/// From `backgroundFrames` frames on, a passive checkpoint runs on a second connection on
-/// a serial queue. Such a checkpoint cannot reset the WAL while the writer keeps
+/// From `backgroundFrames` frames (4 MB by default) on, a passive checkpoint runs on a second
+/// connection on a serial queue. Such a checkpoint cannot reset the WAL while the writer keeps
 /// appending. So from `blockingFrames` frames on, the committing thread waits for that
 /// checkpoint and runs one itself, and the next write transaction starts the WAL from its
 /// beginning. Crash safety is SQLite's: after a SIGKILL, the next open recovers from the WAL.
 final class WALCheckpointer: @unchecked Sendable {
-  /// SQLite's default automatic checkpoint threshold, in frames (pages).
-  static let defaultBackgroundFrames: Int32 = 1000
+  /// WAL size in bytes from which a background checkpoint runs: SQLite's default automatic
+  /// checkpoint threshold of 1,000 frames with 4 KiB pages.
+  static let defaultBackgroundBytes = 1000 * 4096
 
   /// Maximum WAL size in bytes before the committing thread checkpoints itself. The WAL can
   /// exceed it by the transaction that crossed it.
@@ -27,11 +28,12 @@ final class WALCheckpointer: @unchecked Sendable {
   /// The background connection, opened on first use and used only on `queue`.
   private var connection: Database?
 
-  init(path: String, pageSize: Int, backgroundFrames: Int32 = defaultBackgroundFrames,
+  init(path: String, pageSize: Int, backgroundBytes: Int = defaultBackgroundBytes,
        blockingBytes: Int = defaultBlockingBytes) {
     self.path = path
-    self.backgroundFrames = backgroundFrames
-    self.blockingFrames = Int32(max(Int(backgroundFrames), blockingBytes / max(pageSize, 512)))
+    let pageSize = max(pageSize, 512)
+    self.backgroundFrames = Int32(max(1, backgroundBytes / pageSize))
+    self.blockingFrames = Int32(max(Int(backgroundFrames), blockingBytes / pageSize))
   }
 
   /// Installs the hook on `database`, the writing connection.

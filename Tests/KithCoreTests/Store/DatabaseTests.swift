@@ -99,6 +99,8 @@ import Testing
     let error = #expect(throws: KithError.self) { try database.run("SELECT * FROM missing") }
     #expect(error?.code == .store)
     #expect(error?.cause?.contains("no such table") == true)
+    // The message alone is what `kith` prints, so it carries SQLite's reason too.
+    #expect(error?.message.contains("no such table") == true)
   }
 
   @Test func fullDiskHasClearMessage() throws {

@@ -22,7 +22,7 @@ import Testing
     let folder = try StoreFixture.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("kith.sqlite").path
-    // Limits below 1,000 pages (4 MB) are raised to the background checkpoint's threshold.
+    // Limits below 4 MB are raised to the background checkpoint's threshold.
     let limit = 4 << 20
     let store = try Store(path: path, walLimitBytes: limit)
     let account = try store.accountID(forKey: "ann@example.com")
@@ -51,7 +51,7 @@ import Testing
     let account = try store.accountID(forKey: "ann@example.com")
     let sizeBefore = Self.fileSize(path)
 
-    // About 6 MB, more than the 1,000 pages (4 MB) that start a background checkpoint.
+    // About 6 MB, more than the 4 MB of WAL that start a background checkpoint.
     for index in 0..<12 {
       let messages = Self.batch(from: UID(index * 10 + 1), count: 10, bodyBytes: 50_000)
       try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: messages)
@@ -62,6 +62,32 @@ import Testing
     // Without a checkpoint, every new page would still be in the WAL only.
     #expect(Self.fileSize(path) > sizeBefore + (3 << 20))
     #expect(try store.integrityCheck())
+  }
+
+  @Test func newStoreHas16KiBPages() throws {
+    let folder = try StoreFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = try Store(path: folder.appendingPathComponent("kith.sqlite").path)
+
+    #expect(try store.pragma("page_size") == "16384")
+  }
+
+  @Test func storingBatchLowersSyncLevel() throws {
+    let folder = try StoreFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("kith.sqlite").path
+    let store = try Store(path: path)
+    let account = try store.accountID(forKey: "ann@example.com")
+    // SQLite reports FULL as 2 and NORMAL as 1.
+    #expect(try store.pragma("synchronous") == "2")
+
+    try store.storeFetched(
+      account: account, folder: "INBOX", uidValidity: 1, messages: Self.batch(from: 1, count: 2, bodyBytes: 100))
+    #expect(try store.pragma("synchronous") == "1")
+
+    // Another connection, such as the one the UI writes read marks with, keeps FULL.
+    let other = try Store(path: path)
+    #expect(try other.pragma("synchronous") == "2")
   }
 
   @Test func closingDeletesWAL() throws {
