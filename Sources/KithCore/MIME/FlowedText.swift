@@ -1,3 +1,5 @@
+import Foundation
+
 /// Undoes the soft line breaks of format=flowed text (RFC 3676).
 ///
 /// The work is on UTF-8 bytes, but lines, quote markers and spaces keep the meaning they
@@ -64,10 +66,14 @@ enum FlowedText {
   /// Returns the index of the LF that ends the line starting at `start`, or the end of the
   /// bytes. An LF right after a CR does not end a line.
   private static func endOfLine(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+    guard let base = bytes.baseAddress else { return bytes.count }
     var index = start
-    while index < bytes.count {
-      if bytes[index] == lineFeed && (index == 0 || bytes[index - 1] != carriageReturn) { return index }
-      index += 1
+    // memchr, because a profile of a first sync found about a sixth of the parse time in
+    // this function when it compared byte by byte.
+    while index < bytes.count, let found = memchr(base + index, Int32(lineFeed), bytes.count - index) {
+      let position = base.distance(to: UnsafeRawPointer(found))
+      if position == 0 || bytes[position - 1] != carriageReturn { return position }
+      index = position + 1
     }
     return bytes.count
   }

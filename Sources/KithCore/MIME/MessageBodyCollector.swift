@@ -215,7 +215,7 @@ struct MessageBodyCollector {
     }
     if type.type == "message" && (type.subtype == "rfc822" || type.subtype == "global") {
       if disposition == "attachment" {
-        let size = kith_gmime_part_decoded_size(part)
+        let size = PartSize.decoded(part)
         addAttachment(AttachmentInfo(filename: filename, mimeType: type.description, size: size)) {
           GMimeRuntime.takeBytes(kith_gmime_part_decoded_content(part))
         }
@@ -224,7 +224,7 @@ struct MessageBodyCollector {
       return
     }
     if disposition == "attachment" || !isText {
-      let size = kith_gmime_part_decoded_size(part)
+      let size = PartSize.decoded(part)
       addAttachment(AttachmentInfo(filename: filename, mimeType: type.description, size: size)) {
         GMimeRuntime.takeBytes(kith_gmime_part_decoded_content(part))
       }

@@ -372,6 +372,8 @@ enum AttachmentCoding {
   }
 
   static func encode(_ attachments: [AttachmentInfo]) -> String {
+    // Most messages have none, and JSONEncoder costs more than the rest of their encoding.
+    guard !attachments.isEmpty else { return "[]" }
     let entries = attachments.map { Entry(filename: $0.filename, mimeType: $0.mimeType, size: $0.size) }
     guard let data = try? JSONEncoder().encode(entries) else { return "[]" }
     return String(decoding: data, as: UTF8.self)

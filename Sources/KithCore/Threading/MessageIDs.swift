@@ -7,17 +7,18 @@ public enum MessageIDs {
   /// does not fold the case of the left part of a message id.
   public static func normalize(_ value: String?) -> String? {
     guard let value else { return nil }
+    // The delimiters are ASCII, so the UTF-8 view finds them without the grapheme breaking
+    // that Character comparisons cost on every byte.
     let trimmed = value.trimmingWhitespaceAndNewlines()
+    let bytes = trimmed.utf8
 
-    if let open = trimmed.firstIndex(of: "<") {
-      let rest = trimmed[trimmed.index(after: open)...]
-      guard let close = rest.firstIndex(of: ">") else {
-        return nonEmpty(rest.trimmingWhitespace())
-      }
-      return nonEmpty(rest[..<close].trimmingWhitespace())
+    if let open = bytes.firstIndex(of: UInt8(ascii: "<")) {
+      let start = bytes.index(after: open)
+      let end = bytes[start...].firstIndex(of: UInt8(ascii: ">")) ?? bytes.endIndex
+      return nonEmpty(trimmed[start..<end].trimmingWhitespace())
     }
-    let firstWord = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" }).first
-    return nonEmpty(firstWord.map(String.init) ?? "")
+    let end = bytes.firstIndex { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") } ?? bytes.endIndex
+    return nonEmpty(String(trimmed[..<end]))
   }
 
   /// Returns the first message id of an In-Reply-To value; the same as `normalize`.

@@ -46,7 +46,9 @@ public enum SubjectNormalizer {
   /// Removes one leading prefix followed by an optional counter (`Re[2]:`, `Re(2):`) and a
   /// colon, ASCII or full-width.
   private static func dropPrefix(_ text: Substring) -> Substring? {
-    let lower = text.lowercased()
+    // The longest prefix has four characters, so lower-casing eight is enough and spares
+    // copying a long subject on every pass.
+    let lower = text.prefix(8).lowercased()
     for prefix in prefixes where lower.hasPrefix(prefix) {
       var rest = text.dropFirst(prefix.count).drop(while: { $0 == " " })
       if let open = rest.first, open == "[" || open == "(" {

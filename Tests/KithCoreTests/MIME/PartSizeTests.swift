@@ -1,0 +1,61 @@
+import Foundation
+import KithTestSupport
+import Testing
+
+@testable import KithCore
+
+/// Attachment sizes come from counting base64 characters where that is exact, so each
+/// listed size is compared with the length of the attachment's decoded data.
+@Suite struct PartSizeTests {
+  static let fileNames: [String] = (try? Fixtures.corpusFileNames()) ?? []
+
+  /// Returns, for each attachment of `raw`, the listed size and the decoded data's length.
+  private static func sizes(of raw: Data) -> [(listed: Int, decoded: Int?)] {
+    MessageParser.parse(raw).attachments.enumerated().map { index, attachment in
+      (attachment.size, MessageParser.attachmentData(raw, at: index)?.count)
+    }
+  }
+
+  private static func message(base64 body: String) -> Data {
+    Data(
+      """
+      From: ann@example.com\r
+      Subject: sizes\r
+      MIME-Version: 1.0\r
+      Content-Type: application/octet-stream; name="data.bin"\r
+      Content-Disposition: attachment; filename="data.bin"\r
+      Content-Transfer-Encoding: base64\r
+      \r
+      \(body)
+      """.utf8)
+  }
+
+  @Test(arguments: fileNames)
+  func corpusSizesMatchDecodedData(_ name: String) throws {
+    let raw = try Fixtures.corpusMessage(name)
+    for (index, size) in Self.sizes(of: raw).enumerated() {
+      #expect(size.listed == size.decoded, "attachment \(index) of \(name)")
+    }
+  }
+
+  /// Well-formed and malformed base64: padding, none, stray characters, padding in the middle,
+  /// a lone trailing character, spaces and CRLF line breaks.
+  static let bodies: [String] = [
+    "", "QQ==", "QUI=", "QUJD", "QUJDRA==\r\nRUY=", "QQ", "QUI", "Q", "QUJD\r\n\r\n",
+    "QU JD\tRA==", "QUJD*RA==", "QQ==QUJD", "QUJD=", "QUJD===", "4pyTIMOgIGxhIG1vZGU=",
+    String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\r\n", count: 3),
+    String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVph\r\n", count: 2000),
+  ]
+
+  @Test(arguments: bodies)
+  func base64SizesMatchDecodedData(_ body: String) throws {
+    let sizes = Self.sizes(of: Self.message(base64: body))
+    #expect(sizes.count == 1)
+    #expect(sizes.first?.listed == sizes.first?.decoded)
+  }
+
+  @Test func wellFormedBase64HasExactSize() throws {
+    #expect(Self.sizes(of: Self.message(base64: "QUJDRA==")).first?.listed == 4)
+    #expect(Self.sizes(of: Self.message(base64: "QUJDREVG\r\nR0g=")).first?.listed == 8)
+  }
+}
