@@ -44,7 +44,13 @@ import Testing
     "", "QQ==", "QUI=", "QUJD", "QUJDRA==\r\nRUY=", "QQ", "QUI", "Q", "QUJD\r\n\r\n",
     "QU JD\tRA==", "QUJD*RA==", "QQ==QUJD", "QUJD=", "QUJD===", "4pyTIMOgIGxhIG1vZGU=",
     String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\r\n", count: 3),
+    // Larger than the full-count limit: LF and CRLF lines of one length, a short padded last
+    // line, trailing blank lines, and lines of two lengths, which are counted in full.
     String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVph\r\n", count: 2000),
+    String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVph\n", count: 2000) + "QUI=\n",
+    String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVph\r\n", count: 2000) + "QUJDRA==\r\n\r\n",
+    String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVph\nQUJD\n", count: 2000),
+    String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVph\n", count: 2000) + "QUJDRA",
   ]
 
   @Test(arguments: bodies)
@@ -52,6 +58,16 @@ import Testing
     let sizes = Self.sizes(of: Self.message(base64: body))
     #expect(sizes.count == 1)
     #expect(sizes.first?.listed == sizes.first?.decoded)
+  }
+
+  @Test func strayBytesInLargeContentShiftTheSize() throws {
+    // Only the first and last lines of large content are read, so three stray bytes in
+    // the middle count as characters: the listed size is off by at most three.
+    let lines = Array(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVph", count: 2000)
+    let body = (lines[..<1000] + ["QUJD!!!"] + lines[1000...]).joined(separator: "\n")
+    let size = try #require(Self.sizes(of: Self.message(base64: body)).first)
+    let decoded = try #require(size.decoded)
+    #expect(abs(size.listed - decoded) <= 3)
   }
 
   @Test func wellFormedBase64HasExactSize() throws {
