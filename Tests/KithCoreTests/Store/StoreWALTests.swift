@@ -72,6 +72,27 @@ import Testing
     #expect(try store.pragma("page_size") == "16384")
   }
 
+  @Test func existingStoreKeepsItsPageSize() throws {
+    let folder = try StoreFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("kith.sqlite").path
+    do {
+      // A store as an older Kith created it: 4 KiB pages, WAL, the first migration.
+      let database = try Database(path: path)
+      try database.execute("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL")
+      try database.execute(Schema.migrations[0])
+      try database.execute("PRAGMA user_version = 1")
+    }
+
+    let store = try Store(path: path)
+    let account = try store.accountID(forKey: "ann@example.com")
+    try store.storeFetched(
+      account: account, folder: "INBOX", uidValidity: 1, messages: Self.batch(from: 1, count: 3, bodyBytes: 20_000))
+    #expect(try store.pragma("page_size") == "4096")
+    #expect(try store.messageCount(account: account, folder: "INBOX") == 3)
+    #expect(try store.integrityCheck())
+  }
+
   @Test func storingBatchLowersSyncLevel() throws {
     let folder = try StoreFixture.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
