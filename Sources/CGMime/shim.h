@@ -69,28 +69,6 @@ static inline size_t kith_gmime_part_decoded_size(GMimePart *part) {
   return written;
 }
 
-// Counts base64 symbols and '=' in `bytes`, skipping CR, LF, space and tab, and adds them to
-// *symbols and *padding. Returns 0 at the first other byte or at a symbol after padding, 1
-// otherwise. A C loop, because the same loop in Swift cost more than decoding the data.
-static inline int kith_base64_count(const unsigned char *bytes, size_t length, size_t *symbols,
-                                    size_t *padding) {
-  size_t counted = *symbols, pads = *padding;
-  for (size_t i = 0; i < length; i++) {
-    unsigned char c = bytes[i];
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/') {
-      if (pads > 0) return 0;
-      counted++;
-    } else if (c == '=') {
-      pads++;
-    } else if (c != '\r' && c != '\n' && c != ' ' && c != '\t') {
-      return 0;
-    }
-  }
-  *symbols = counted;
-  *padding = pads;
-  return 1;
-}
-
 // Returns the size in bytes of the object as it would be written out (headers included).
 static inline size_t kith_gmime_object_serialized_size(GMimeObject *object) {
   GMimeStream *stream = g_mime_stream_null_new();
