@@ -71,8 +71,9 @@ struct Base64SymbolCounter {
     return table
   }()
 
-  /// Adds `bytes`; returns false when they have a byte that is not base64, a line break, a
-  /// space or a tab, or a symbol after `=`.
+  /// Adds `bytes` and returns whether they are still well-formed. A byte other than a base64
+  /// symbol, `=`, a line break, a space or a tab makes them invalid, and so does a symbol
+  /// after `=`.
   mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     let classes = Self.classes
     var found: UInt8 = 0

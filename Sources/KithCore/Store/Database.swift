@@ -205,7 +205,7 @@ final class Database {
         .store, "Could not write to the store at \(path). Check the permissions of the file and its folder.",
         cause: cause)
     default:
-      // The other cases say what to do, and here SQLite's own text is the only explanation.
+      // The other cases tell the user what to do. Here SQLite's own text is the only reason.
       return KithError(.store, "A store operation failed on \(path): \(cause).", cause: cause)
     }
   }

@@ -44,8 +44,8 @@ import Testing
     "", "QQ==", "QUI=", "QUJD", "QUJDRA==\r\nRUY=", "QQ", "QUI", "Q", "QUJD\r\n\r\n",
     "QU JD\tRA==", "QUJD*RA==", "QQ==QUJD", "QUJD=", "QUJD===", "4pyTIMOgIGxhIG1vZGU=",
     String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\r\n", count: 3),
-    // Over 64 KiB: LF and CRLF lines of one length, a short padded last line, trailing blank
-    // lines, lines of two lengths, and a last line without padding.
+    // Over 64 KiB, so counted in several chunks: LF and CRLF lines, a short padded last
+    // line, trailing blank lines, lines of two lengths, and a last line without padding.
     String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVph\r\n", count: 2000),
     String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVph\n", count: 2000) + "QUI=\n",
     String(repeating: "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVph\r\n", count: 2000) + "QUJDRA==\r\n\r\n",
