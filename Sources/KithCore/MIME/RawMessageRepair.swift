@@ -17,6 +17,24 @@ enum RawMessageRepair {
     return raw[start...]
   }
 
+  /// Returns the data up to and including the first empty line, or all of it when it has
+  /// none. GMime reads a message's header up to that line, and an empty first line means an
+  /// empty header. So GMime reads the same header from the prefix as from the whole message,
+  /// without parsing the body, which costs most of a full parse.
+  static func throughFirstEmptyLine(_ raw: Data) -> Data {
+    let end: Int? = raw.withUnsafeBytes { bytes in
+      var lineStart = 0
+      while let lineEnd = firstLineFeed(bytes, from: lineStart) {
+        let isEmpty = lineEnd == lineStart || (lineEnd == lineStart + 1 && bytes[lineStart] == 0x0D)
+        if isEmpty { return lineEnd + 1 }
+        lineStart = lineEnd + 1
+      }
+      return nil
+    }
+    guard let end else { return raw }
+    return raw.prefix(end)
+  }
+
   /// Returns the data with the header's end moved to a line of only spaces or tabs when the
   /// line after it is neither a header field nor a folded continuation. Some mailers end the
   /// header with such a line, and GMime would read the body as more header fields.

@@ -4,7 +4,7 @@ import Foundation
 enum Schema {
   /// Migration `i` brings the schema from version `i` to `i + 1`. Append new ones, never edit
   /// an old one, because stores in the field already ran it.
-  static let migrations: [String] = [version1, version2, version3, version4]
+  static let migrations: [String] = [version1, version2, version3, version4, version5]
 
   /// The version a fully migrated store has.
   static var currentVersion: Int { migrations.count }
@@ -217,5 +217,13 @@ enum Schema {
     );
     INSERT INTO messages_raw (message, raw) SELECT id, raw FROM messages;
     ALTER TABLE messages DROP COLUMN raw;
+    """
+
+  // The body text and attachment list are no longer stored. The message pane parses them
+  // from messages_raw when it shows a message, so a first sync converts no bodies and
+  // writes no second copy of each body's text.
+  private static let version5 = """
+    ALTER TABLE messages DROP COLUMN body_text;
+    ALTER TABLE messages DROP COLUMN attachments;
     """
 }

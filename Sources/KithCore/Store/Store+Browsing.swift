@@ -119,18 +119,23 @@ extension Store: MailBrowsing {
   }
 
   /// Returns one message as the message pane shows it, or nil when the id is unknown.
+  ///
+  /// The body text and the attachment list come from parsing the stored raw message here,
+  /// because sync stores only the header fields (see `MessageParser.parseHeaders`).
   public func messageDetail(_ id: MessageRowID) throws -> MessageDetail? {
     let detail = try database.firstRow(
       """
-      SELECT m.id, f.name, m.subject, m.sort_date, m.body_text, m.attachments, m.is_seen
+      SELECT m.id, f.name, m.subject, m.sort_date, m.is_seen, r.raw
       FROM messages m JOIN folders f ON f.id = m.folder
+      LEFT JOIN messages_raw r ON r.message = m.id
       WHERE m.id = ?1
       """, id
     ) { row in
-      MessageDetail(
+      let body = MessageParser.parse(row.data(5) ?? Data())
+      return MessageDetail(
         id: MessageRowID(row.int64(0)), folder: row.string(1), subject: row.optionalString(2),
-        from: [], to: [], cc: [], date: row.date(3), bodyText: row.string(4),
-        attachments: AttachmentCoding.decode(row.string(5)), isSeen: row.bool(6))
+        from: [], to: [], cc: [], date: row.date(3), bodyText: body.bodyText,
+        attachments: body.attachments, isSeen: row.bool(4))
     }
     guard var detail else { return nil }
 

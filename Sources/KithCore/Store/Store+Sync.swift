@@ -172,18 +172,16 @@ extension Store: SyncStore {
       """
       INSERT INTO messages (
         account, folder, uidvalidity, uid, flags, is_seen, internal_date, message_id,
-        in_reply_to, "references", subject, date, sort_date, from_text, to_text, body_text,
-        attachments, size, thread_id, is_duplicate)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-        ?19, ?20)
+        in_reply_to, "references", subject, date, sort_date, from_text, to_text, size,
+        thread_id, is_duplicate)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
       """,
       account, folderID, uidValidity, message.uid, Self.joinFlags(message.flags),
       Self.isSeen(message.flags), message.internalDate, messageID, inReplyTo,
       references.joined(separator: " "), parsed.subject, parsed.date, sortDate,
       parsed.from.map(\.description).joined(separator: ", "),
       parsed.to.map(\.description).joined(separator: ", "),
-      parsed.bodyText, AttachmentCoding.encode(parsed.attachments), message.raw.count, threadID,
-      isDuplicate)
+      message.raw.count, threadID, isDuplicate)
     let rowID = database.lastInsertRowID
     try database.run("INSERT INTO messages_raw (message, raw) VALUES (?1, ?2)", rowID, message.raw)
     try insertAddresses(of: parsed, message: rowID)
@@ -360,31 +358,6 @@ extension Store: ResyncStore {
     try setFlags(flags, for: id)
     try database.run(
       "DELETE FROM carried_flags WHERE folder = ?1 AND message_id = ?2", folderID, messageID)
-  }
-}
-
-/// Attachment metadata as the JSON text kept in `messages.attachments`.
-enum AttachmentCoding {
-  private struct Entry: Codable {
-    var filename: String?
-    var mimeType: String
-    var size: Int
-  }
-
-  static func encode(_ attachments: [AttachmentInfo]) -> String {
-    // Most messages have none, and JSONEncoder costs more than the rest of their encoding.
-    guard !attachments.isEmpty else { return "[]" }
-    let entries = attachments.map { Entry(filename: $0.filename, mimeType: $0.mimeType, size: $0.size) }
-    guard let data = try? JSONEncoder().encode(entries) else { return "[]" }
-    return String(decoding: data, as: UTF8.self)
-  }
-
-  /// Returns the attachments, or an empty list when the text is not the expected JSON.
-  static func decode(_ text: String) -> [AttachmentInfo] {
-    guard let entries = try? JSONDecoder().decode([Entry].self, from: Data(text.utf8)) else {
-      return []
-    }
-    return entries.map { AttachmentInfo(filename: $0.filename, mimeType: $0.mimeType, size: $0.size) }
   }
 }
 

@@ -37,7 +37,8 @@ public actor AccountSyncer {
   /// - Parameters:
   ///   - store: the store to write to; the actor calls it from its own queue only.
   ///   - parse: turns raw message bytes into the fields Kith keeps, such as
-  ///     `MessageParser.parse`. It runs on other threads, several calls at once.
+  ///     `MessageParser.parseHeaders` (the store keeps no body fields). It runs on other
+  ///     threads, several calls at once.
   public init(
     account: AccountID, options: IMAPConnectionOptions, store: any SyncStore,
     configuration: SyncConfiguration = SyncConfiguration(),

@@ -69,7 +69,7 @@ public final class MailboxAuditor {
 
   public init(
     account: AccountID, options: IMAPConnectionOptions, store: Store, batchMessageLimit: Int = 200,
-    parse: @escaping (Data) -> ParsedMessage = { MessageParser.parse($0) }
+    parse: @escaping (Data) -> ParsedMessage = { MessageParser.parseHeaders($0) }
   ) {
     self.account = account
     self.options = options

@@ -17,8 +17,28 @@ enum StoreFixture {
       messageID: id, inReplyTo: inReplyTo, references: references, subject: subject, from: from,
       to: to, cc: cc, replyTo: replyTo, date: baseDate.addingTimeInterval(minutes * 60),
       bodyText: body, attachments: attachments)
-    let raw = Data("Message-ID: <\(id ?? "none")>\r\nSubject: \(subject ?? "")\r\n\r\n\(body)\r\n".utf8)
+    let raw = rawMessage(id: id, subject: subject, body: body, attachments: attachments)
     return FetchedMessage(uid: uid, flags: flags, internalDate: parsed.date, raw: raw, parsed: parsed)
+  }
+
+  /// Returns a raw message whose parsed body text is `body` and whose attachments have the
+  /// given names, types and decoded sizes, because the store parses bodies from the raw data.
+  static func rawMessage(id: String?, subject: String?, body: String, attachments: [AttachmentInfo]) -> Data {
+    var text = "Message-ID: <\(id ?? "none")>\r\nSubject: \(subject ?? "")\r\nMIME-Version: 1.0\r\n"
+    guard !attachments.isEmpty else {
+      return Data((text + "Content-Type: text/plain; charset=utf-8\r\n\r\n\(body)\r\n").utf8)
+    }
+    let boundary = "fixture-boundary"
+    text += "Content-Type: multipart/mixed; boundary=\"\(boundary)\"\r\n\r\n"
+    text += "--\(boundary)\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\(body)\r\n"
+    for attachment in attachments {
+      let content = Data(repeating: 0x41, count: attachment.size).base64EncodedString(options: .lineLength76Characters)
+      let name = attachment.filename.map { "; filename=\"\($0)\"" } ?? ""
+      text += "--\(boundary)\r\nContent-Type: \(attachment.mimeType)\r\n"
+      text += "Content-Disposition: attachment\(name)\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+      text += content + "\r\n"
+    }
+    return Data((text + "--\(boundary)--\r\n").utf8)
   }
 
   /// Returns a new temporary folder for a file-backed store.

@@ -182,4 +182,42 @@ import Testing
     #expect(!columns.contains("raw"))
     #expect(try store.integrityCheck())
   }
+
+  @Test func migrationDropsStoredBodyFields() throws {
+    let folder = try StoreFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("kith.sqlite").path
+    let attachment = AttachmentInfo(filename: "plan.txt", mimeType: "text/plain", size: 300)
+    let raw = StoreFixture.rawMessage(id: "v4@x", subject: "old", body: "Parsed from raw", attachments: [attachment])
+    do {
+      // A store as the previous Kith left it: version 4, with body text and attachments stored.
+      let database = try Database(path: path)
+      for migration in Schema.migrations.prefix(4) {
+        try database.execute(migration)
+      }
+      try database.execute(
+        """
+        PRAGMA user_version = 4;
+        INSERT INTO accounts (id, key) VALUES (1, 'ann@example.com');
+        INSERT INTO folders (id, account, name, uidvalidity) VALUES (1, 1, 'INBOX', 1);
+        INSERT INTO threads (id, account, subject_key) VALUES (1, 1, 'old');
+        INSERT INTO messages (id, account, folder, uidvalidity, uid, subject, body_text, attachments, size, thread_id)
+        VALUES (7, 1, 1, 1, 1, 'old', 'stale text', '[]', 10, 1);
+        """)
+      try database.run("INSERT INTO messages_raw (message, raw) VALUES (7, ?1)", raw)
+    }
+
+    let store = try Store(path: path)
+    #expect(try store.schemaVersion() == Schema.currentVersion)
+    let columns = try store.database.rows("SELECT name FROM pragma_table_info('messages')") {
+      $0.string(0)
+    }
+    #expect(!columns.contains("body_text"))
+    #expect(!columns.contains("attachments"))
+    let detail = try #require(try store.messageDetail(MessageRowID(7)))
+    #expect(detail.subject == "old")
+    #expect(detail.bodyText == "Parsed from raw")
+    #expect(detail.attachments == [attachment])
+    #expect(try store.integrityCheck())
+  }
 }

@@ -12,7 +12,7 @@ import Testing
       password: password ?? server.password, caFile: server.caFile.path, timeout: 20)
     return AccountSyncer(
       account: try store.accountID(forKey: server.email), options: options, store: store,
-      parse: { MessageParser.parse($0) })
+      parse: { MessageParser.parseHeaders($0) })
   }
 
   /// Returns the stored detail of the INBOX message whose UID is the corpus file's position.

@@ -41,7 +41,7 @@ import Testing
       let syncer = AccountSyncer(
         account: account, options: Self.options(server, port: proxy.port), store: store,
         configuration: SyncConfiguration(batchMessageLimit: 40),
-        parse: { MessageParser.parse($0) })
+        parse: { MessageParser.parseHeaders($0) })
 
       do {
         _ = try await syncer.syncOnce()

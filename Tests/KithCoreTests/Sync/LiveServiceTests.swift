@@ -64,7 +64,7 @@ private func makeService(
     password: password ?? server.password, caFile: server.caFile.path, timeout: 10)
   return try AccountService(
     account: try store.accountID(forKey: server.email), name: server.email, options: options,
-    store: store, configuration: configuration, parse: { MessageParser.parse($0) })
+    store: store, configuration: configuration, parse: { MessageParser.parseHeaders($0) })
 }
 
 private func isIdle(_ log: ServiceEventLog) -> Bool { log.states.last == .idle }

@@ -55,7 +55,7 @@ enum ResyncFixture {
   ) -> AccountSyncer {
     AccountSyncer(
       account: account, options: options(server), store: store, configuration: configuration,
-      parse: { MessageParser.parse($0) })
+      parse: { MessageParser.parseHeaders($0) })
   }
 
   /// Runs `body` with a second IMAP session that has `mailbox` selected read-write, as

@@ -1,0 +1,79 @@
+import Foundation
+import KithTestSupport
+import Testing
+
+@testable import KithCore
+
+/// `MessageParser.parseHeaders` must give the header fields that a full parse gives, because
+/// sync stores only its result and the message pane parses the body later.
+@Suite struct HeaderOnlyParseTests {
+  /// Returns the fields both parses fill, one per line, so that a mismatch names the field.
+  static func headerFields(_ message: ParsedMessage) -> [String] {
+    func list(_ addresses: [Address]) -> String {
+      addresses.map { "\($0.name ?? "-") <\($0.email)>" }.joined(separator: ", ")
+    }
+    return [
+      "id=\(message.messageID ?? "-")", "reply=\(message.inReplyTo ?? "-")",
+      "refs=\(message.references.joined(separator: " "))", "subject=\(message.subject ?? "-")",
+      "from=\(list(message.from))", "to=\(list(message.to))", "cc=\(list(message.cc))",
+      "reply-to=\(list(message.replyTo))",
+      "date=\(message.date.map { String($0.timeIntervalSince1970) } ?? "-")",
+    ]
+  }
+
+  private static func withCRLF(_ raw: Data) -> Data {
+    var output = Data(capacity: raw.count + raw.count / 16)
+    var previous: UInt8 = 0
+    for byte in raw {
+      if byte == 0x0A && previous != 0x0D { output.append(0x0D) }
+      output.append(byte)
+      previous = byte
+    }
+    return output
+  }
+
+  @Test func corpusHeadersMatchFullParse() throws {
+    let names = try Fixtures.corpusFileNames()
+    #expect(names.count >= 200)
+    for name in names {
+      let raw = try Fixtures.corpusMessage(name)
+      for (form, data) in [("as stored", raw), ("CR LF", Self.withCRLF(raw))] {
+        let full = MessageParser.parse(data)
+        let headers = MessageParser.parseHeaders(data)
+        #expect(Self.headerFields(headers) == Self.headerFields(full), "\(name), \(form)")
+        #expect(headers.bodyText.isEmpty, "\(name), \(form)")
+        #expect(headers.attachments.isEmpty, "\(name), \(form)")
+      }
+    }
+  }
+
+  /// Framing faults that move where the header ends, each in LF and CR LF form.
+  @Test(arguments: [
+    ("leading blank lines", "\n\nFrom: a@x.org\nSubject: one\n\nbody\n"),
+    ("mbox separator", "From a@x.org Mon Jan  1 00:00:00 2024\nFrom: a@x.org\nSubject: two\n\nbody\n"),
+    ("space-only header end", "From: a@x.org\nSubject: three\n  \nThis line has no colon\n\nmore\n"),
+    ("no empty line", "From: a@x.org\nSubject: four\nTo: b@y.org"),
+    ("header only", "From: a@x.org\nSubject: five\n"),
+    ("body without header", "just some words\nand more words\n"),
+    ("empty line then header-like body", "Subject: six\n\nFrom: c@z.org\nSubject: not this\n"),
+    ("folded field", "Subject: seven\n and eight\nFrom: \"A\"\n <a@x.org>\n\nbody\n"),
+    ("blank line in folded field", "Subject: nine\n\n and not this\nFrom: a@x.org\n"),
+    ("only line feeds", "\n\n\n"),
+  ])
+  func framingFaultsMatchFullParse(name: String, text: String) {
+    for data in [Data(text.utf8), Self.withCRLF(Data(text.utf8))] {
+      let full = MessageParser.parse(data)
+      let headers = MessageParser.parseHeaders(data)
+      #expect(Self.headerFields(headers) == Self.headerFields(full), "\(name)")
+      #expect(headers.bodyText.isEmpty, "\(name)")
+    }
+  }
+
+  @Test func headersBeforeALongBodyAreRead() {
+    let body = String(repeating: "Subject: not a header, the body\n", count: 20_000)
+    let raw = Data("Subject: kept\nFrom: Ann <ann@x.org>\n\n\(body)".utf8)
+    let headers = MessageParser.parseHeaders(raw)
+    #expect(headers.subject == "kept")
+    #expect(headers.from == [Address(name: "Ann", email: "ann@x.org")])
+  }
+}
