@@ -30,11 +30,19 @@ extension Store: SyncStore {
     try prepareForFetchedMail()
     let storedCount = try database.transaction {
       let folderID = try ensureFolder(account: account, folder: folder, uidValidity: uidValidity)
+      // One query per batch instead of one per message: the UIDs already stored, and whether
+      // the folder carries flag state from a UIDVALIDITY change at all.
+      var storedUIDs = try storedUIDs(folderID: folderID, uidValidity: uidValidity, among: messages)
+      let hasCarriedFlags =
+        try database.firstRow("SELECT 1 FROM carried_flags WHERE folder = ?1 LIMIT 1", folderID) {
+          _ in true
+        } ?? false
       var storedCount = 0
-      for message in messages {
-        if try insertMessage(message, account: account, folderID: folderID, uidValidity: uidValidity) {
-          storedCount += 1
-        }
+      for message in messages where storedUIDs.insert(message.uid).inserted {
+        try insertMessage(
+          message, account: account, folderID: folderID, uidValidity: uidValidity,
+          hasCarriedFlags: hasCarriedFlags)
+        storedCount += 1
       }
       if let maxUID = messages.map(\.uid).max() {
         try database.run(
@@ -136,17 +144,29 @@ extension Store: SyncStore {
     return database.lastInsertRowID
   }
 
-  /// Inserts one message unless it is already stored; returns whether it inserted it.
-  private func insertMessage(
-    _ message: FetchedMessage, account: AccountID, folderID: Int64, uidValidity: UInt32
-  ) throws -> Bool {
-    let isStored =
-      try database.firstRow(
-        "SELECT 1 FROM messages WHERE folder = ?1 AND uidvalidity = ?2 AND uid = ?3",
-        folderID, uidValidity, message.uid
-      ) { _ in true } ?? false
-    guard !isStored else { return false }
+  /// Returns the UIDs of `messages` that the folder already stores under `uidValidity`.
+  private func storedUIDs(folderID: Int64, uidValidity: UInt32, among messages: [FetchedMessage])
+    throws -> Set<UID>
+  {
+    guard let lowest = messages.map(\.uid).min(), let highest = messages.map(\.uid).max() else {
+      return []
+    }
+    let wanted = Set(messages.map(\.uid))
+    let stored = try database.rows(
+      """
+      SELECT uid FROM messages
+      WHERE folder = ?1 AND uidvalidity = ?2 AND uid BETWEEN ?3 AND ?4
+      """, folderID, uidValidity, lowest, highest
+    ) { UID(truncatingIfNeeded: $0.int64(0)) }
+    return Set(stored.filter { wanted.contains($0) })
+  }
 
+  /// Inserts one message that the folder does not store yet. Its carried flag state is
+  /// looked up only when `hasCarriedFlags` says the folder has some.
+  private func insertMessage(
+    _ message: FetchedMessage, account: AccountID, folderID: Int64, uidValidity: UInt32,
+    hasCarriedFlags: Bool
+  ) throws {
     let parsed = message.parsed
     let messageID = MessageIDs.normalize(parsed.messageID)
     let inReplyTo = MessageIDs.firstID(in: parsed.inReplyTo)
@@ -185,12 +205,14 @@ extension Store: SyncStore {
     let rowID = database.lastInsertRowID
     try database.run("INSERT INTO messages_raw (message, raw) VALUES (?1, ?2)", rowID, message.raw)
     try insertAddresses(of: parsed, message: rowID)
-    if let messageID {
+    if hasCarriedFlags, let messageID {
       try applyCarriedFlags(folderID: folderID, messageID: messageID, to: MessageRowID(rowID))
     }
-    return true
   }
 
+  /// Inserts one row per address, each with its own statement. A statement that inserts
+  /// several rows needs a statement journal, a temporary file, which in bench/sync added
+  /// about 100,000 writes to a first sync of 10,000 messages.
   private func insertAddresses(of parsed: ParsedMessage, message: Int64) throws {
     let roles: [(String, [Address])] = [
       ("from", parsed.from), ("to", parsed.to), ("cc", parsed.cc), ("reply-to", parsed.replyTo),

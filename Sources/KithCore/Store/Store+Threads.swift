@@ -26,9 +26,12 @@ extension Store {
     if let messageID { linkedIDs.append(messageID) }
 
     var found = Set<Int64>()
+    var unrecordedIDs: [String] = []
     for id in linkedIDs {
       if let thread = try threadOf(messageID: id, account: account) {
         found.insert(thread)
+      } else {
+        unrecordedIDs.append(id)
       }
     }
 
@@ -47,7 +50,8 @@ extension Store {
       thread = try createThread(account: account, subject: subject, needsRoot: false)
     }
 
-    for id in linkedIDs {
+    // The ids found above already have a row, moved to `thread` by any merge.
+    for id in unrecordedIDs {
       try database.run(
         """
         INSERT INTO thread_message_ids (account, message_id, thread) VALUES (?1, ?2, ?3)

@@ -52,6 +52,59 @@ import Testing
     #expect(threadCountAfter == threadCount)
   }
 
+  @Test func repeatedUIDInBatchStoresOnce() throws {
+    let store = try Store.inMemory()
+    let account = try store.accountID(forKey: "me@example.com")
+    try store.storeFetched(
+      account: account, folder: "INBOX", uidValidity: 1, messages: [Fixture.message(uid: 2, id: "b@x")])
+    let batch = [
+      Fixture.message(uid: 1, id: "a@x"), Fixture.message(uid: 2, id: "b@x"),
+      Fixture.message(uid: 1, id: "a@x"), Fixture.message(uid: 3, id: "c@x"),
+    ]
+
+    try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: batch)
+
+    #expect(try store.storedUIDs(account: account, folder: "INBOX") == [1, 2, 3])
+    let addressRows = try store.database.firstRow("SELECT count(*) FROM message_addresses") { $0.int(0) }
+    #expect(addressRows == 3)
+  }
+
+  @Test func rawBytesStoredExactly() throws {
+    let store = try Store.inMemory()
+    let account = try store.accountID(forKey: "me@example.com")
+    var large = Fixture.message(uid: 1, id: "large@x")
+    large.raw = Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+    var empty = Fixture.message(uid: 2, id: "empty@x")
+    empty.raw = Data()
+
+    try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: [large, empty])
+
+    let largeID = try #require(try store.messageRowID(account: account, folder: "INBOX", uid: 1))
+    let emptyID = try #require(try store.messageRowID(account: account, folder: "INBOX", uid: 2))
+    #expect(try store.rawMessage(largeID) == large.raw)
+    #expect(try store.rawMessage(emptyID) == Data())
+  }
+
+  @Test func manyAddressesKeepRolesAndOrder() throws {
+    let store = try Store.inMemory()
+    let account = try store.accountID(forKey: "me@example.com")
+    let to = (0..<19).map { Address(name: "To \($0)", email: "TO\($0)@Example.com") }
+    let cc = (0..<9).map { Address(name: nil, email: "cc\($0)@example.com") }
+    let from = [Address(name: "Ann", email: "ann@example.com")]
+    try store.storeFetched(
+      account: account, folder: "INBOX", uidValidity: 1,
+      messages: [Fixture.message(uid: 1, id: "many@x", from: from, to: to, cc: cc)])
+
+    let rows = try store.database.rows(
+      "SELECT role, position, name, email, email_norm FROM message_addresses ORDER BY role, position"
+    ) { "\($0.string(0)) \($0.int(1)) \($0.optionalString(2) ?? "-") \($0.string(3)) \($0.string(4))" }
+    let expected =
+      cc.enumerated().map { "cc \($0.offset) - \($0.element.email) \($0.element.email)" }
+      + ["from 0 Ann ann@example.com ann@example.com"]
+      + to.enumerated().map { "to \($0.offset) To \($0.offset) \($0.element.email) \($0.element.email.lowercased())" }
+    #expect(rows == expected)
+  }
+
   @Test func olderBatchKeepsHighestUID() throws {
     let store = try Store.inMemory()
     let account = try store.accountID(forKey: "me@example.com")
