@@ -59,6 +59,20 @@ import Testing
     ("folded field", "Subject: seven\n and eight\nFrom: \"A\"\n <a@x.org>\n\nbody\n"),
     ("blank line in folded field", "Subject: nine\n\n and not this\nFrom: a@x.org\n"),
     ("only line feeds", "\n\n\n"),
+    (
+      "repeated fields",
+      "From: a@x.org\nTo: b@y.org\nFrom: c@z.org\nSubject: one\nSubject: two\n"
+        + "Date: Mon, 1 Jan 2024 10:00:00 +0000\nDate: Tue, 2 Jan 2024 10:00:00 +0000\n"
+        + "Message-Id: <1@x>\nMessage-ID: <2@x>\nCc: d@x.org\nCc: e@x.org\n\nbody\n"
+    ),
+    ("repeated Date, last unreadable", "Date: Mon, 1 Jan 2024 10:00:00 +0000\nDate: not a date\nSubject: d\n\nx\n"),
+    (
+      "multipart type",
+      "Subject: m\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n--b--\n"
+    ),
+    ("attached message type", "Subject: r\nContent-Type: message/rfc822\n\nSubject: inner\n\ntext\n"),
+    ("encoded words", "Subject: =?UTF-8?B?w6TDtsO8?= =?UTF-8?Q?_und_mehr?=\nFrom: =?ISO-8859-1?Q?J=F6rg?= <j@x.org>\n\nx\n"),
+    ("group address", "To: team: a@x.org, b@y.org;\nFrom: c@z.org\n\nx\n"),
   ])
   func framingFaultsMatchFullParse(name: String, text: String) {
     for data in [Data(text.utf8), Self.withCRLF(Data(text.utf8))] {
