@@ -7,7 +7,9 @@ import Foundation
 #endif
 
 /// A TCP forwarder on 127.0.0.1 that closes both sides of a connection after the server
-/// has sent a set count of bytes, to test how a client survives a cut network.
+/// has sent a set count of bytes, to test how a client survives a cut network. With
+/// `stallsInsteadOfCutting` it keeps the connection open and forwards nothing more from the
+/// server, as a server that went silent.
 ///
 /// Bytes pass through unchanged, so TLS works end to end: a certificate for IP 127.0.0.1
 /// still verifies. Each accepted connection gets its own thread and its own byte count.
@@ -18,18 +20,24 @@ public final class CuttingProxy: @unchecked Sendable {
   private let listener: Int32
   private let lock = NSLock()
   private var cutAfterBytes: Int?
+  private let stallsInsteadOfCutting: Bool
   private var isStopped = false
   private var openDescriptors: Set<Int32> = []
   private var acceptedCount = 0
   private var cutCount = 0
+  private var stallCount = 0
 
   /// Starts listening on a free port of 127.0.0.1 and forwards to `targetPort` there.
   ///
-  /// - Parameter cutAfterBytes: bytes from the server after which a connection is closed;
-  ///   nil forwards everything.
-  public init(targetPort: Int, cutAfterBytes: Int?) throws {
+  /// - Parameters:
+  ///   - cutAfterBytes: bytes from the server after which a connection is closed, or stalls;
+  ///     nil forwards everything.
+  ///   - stallsInsteadOfCutting: keep the connection open after those bytes, forwarding
+  ///     nothing more from the server until the client closes it or `stop()`.
+  public init(targetPort: Int, cutAfterBytes: Int?, stallsInsteadOfCutting: Bool = false) throws {
     self.targetPort = targetPort
     self.cutAfterBytes = cutAfterBytes
+    self.stallsInsteadOfCutting = stallsInsteadOfCutting
     let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard listener >= 0 else { throw Self.error("socket") }
     var address = Self.loopback(port: 0)
@@ -65,6 +73,9 @@ public final class CuttingProxy: @unchecked Sendable {
 
   /// The count of connections closed by the cut, not by either side.
   public var cutConnectionCount: Int { lock.withLock { cutCount } }
+
+  /// The count of connections that reached the byte count in stalling mode.
+  public var stalledConnectionCount: Int { lock.withLock { stallCount } }
 
   /// Stops accepting and closes every open connection; later calls do nothing.
   public func stop() {
@@ -144,11 +155,30 @@ public final class CuttingProxy: @unchecked Sendable {
         if index == 1 {
           fromServer += count
           if let limit, fromServer >= limit {
-            lock.withLock { cutCount += 1 }
+            if stallsInsteadOfCutting {
+              lock.withLock { stallCount += 1 }
+              drainUntilClosed(client)
+            } else {
+              lock.withLock { cutCount += 1 }
+            }
             return
           }
         }
       }
+    }
+  }
+
+  /// Reads and drops what the client sends until it closes the connection or `stop()`
+  /// shuts it down. Nothing goes to the server or comes back from it.
+  private func drainUntilClosed(_ client: Int32) {
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    var descriptor = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+    while true {
+      guard poll(&descriptor, 1, -1) > 0 else {
+        if errno == EINTR { continue }
+        return
+      }
+      guard read(client, &buffer, buffer.count) > 0 else { return }
     }
   }
 

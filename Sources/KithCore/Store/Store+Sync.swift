@@ -151,18 +151,18 @@ extension Store: SyncStore {
     guard let lowest = messages.map(\.uid).min(), let highest = messages.map(\.uid).max() else {
       return []
     }
-    let wanted = Set(messages.map(\.uid))
+    let batchUIDs = Set(messages.map(\.uid))
     let stored = try database.rows(
       """
       SELECT uid FROM messages
       WHERE folder = ?1 AND uidvalidity = ?2 AND uid BETWEEN ?3 AND ?4
       """, folderID, uidValidity, lowest, highest
     ) { UID(truncatingIfNeeded: $0.int64(0)) }
-    return Set(stored.filter { wanted.contains($0) })
+    return Set(stored.filter { batchUIDs.contains($0) })
   }
 
   /// Inserts one message that the folder does not store yet. Its carried flag state is
-  /// looked up only when `hasCarriedFlags` says the folder has some.
+  /// looked up only when `hasCarriedFlags` is true, because most folders have none.
   private func insertMessage(
     _ message: FetchedMessage, account: AccountID, folderID: Int64, uidValidity: UInt32,
     hasCarriedFlags: Bool

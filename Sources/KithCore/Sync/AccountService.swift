@@ -97,8 +97,8 @@ public actor AccountService {
 
   /// Cancels the running pass or wait, logs out and ends `events`.
   ///
-  /// A pass stops after its current batch is stored, which may take up to the connection
-  /// timeout when the server is silent.
+  /// A pass stops after its current batch is stored, or at once when it waits for the
+  /// server. Only a connect or login in progress can take up to the connection timeout.
   public func stop() async {
     if let loopTask {
       loopTask.cancel()
@@ -135,7 +135,20 @@ public actor AccountService {
 
   private func runPass() async throws {
     setState(.syncing(folder: nil, done: 0, total: 0))
-    let summary = try await syncer.syncOnce(onEvent: { [continuation] event in
+    let syncer = self.syncer
+    let summary = try await withTaskCancellationHandler {
+      try await runSyncOnce(syncer)
+    } onCancel: {
+      syncer.interruptPass()
+    }
+    if summary.fetchedCount > 0 {
+      continuation.yield(.newMailStored(count: summary.fetchedCount))
+    }
+    continuation.yield(.passFinished(summary))
+  }
+
+  private func runSyncOnce(_ syncer: AccountSyncer) async throws -> SyncSummary {
+    try await syncer.syncOnce(onEvent: { [continuation] event in
       switch event {
       case .folderStarted(let folder, _):
         continuation.yield(.stateChanged(.syncing(folder: folder, done: 0, total: 0)))
@@ -149,10 +162,6 @@ public actor AccountService {
         break
       }
     })
-    if summary.fetchedCount > 0 {
-      continuation.yield(.newMailStored(count: summary.fetchedCount))
-    }
-    continuation.yield(.passFinished(summary))
   }
 
   /// Returns when a pass is due: INBOX changed, `syncNow()` was called, or `passInterval`

@@ -26,6 +26,8 @@ public actor AccountSyncer {
   let parse: @Sendable (Data) -> ParsedMessage
   private let eventContinuation: AsyncStream<SyncEvent>.Continuation
   private let executor: BlockingIOExecutor
+  /// The interruption pipe of the running pass, for `interruptPass()` on other threads.
+  private nonisolated let runningPass = RunningPass()
   var logger: Logger
 
   public nonisolated var unownedExecutor: UnownedSerialExecutor {
@@ -76,7 +78,13 @@ public actor AccountSyncer {
     logger.info("sync started", metadata: ["imap.server": options.description])
 
     do {
+      let interruption = try IMAPWakeUp()
+      runningPass.begin(interruption)
+      defer { runningPass.end() }
+      // Set before this check, so that a cancellation after it reaches the pipe.
+      try Task.checkCancellation()
       let client = try IMAPClient(options: options)
+      client.connection.interruption = interruption
       defer { client.logout() }
       emit(.connected(server: options.description))
       if store is any ResyncStore { enableQResyncIfPossible(client) }
@@ -201,6 +209,13 @@ public actor AccountSyncer {
     return result
   }
 
+  /// Makes the running pass, if any, throw `CancellationError` at its next wait for the
+  /// server instead of waiting up to the connection timeout. Callable from any thread; a
+  /// caller cancels its task too, because a pass checks the task between folders and batches.
+  public nonisolated func interruptPass() {
+    runningPass.interrupt()
+  }
+
   /// Runs a store call and turns errors that are not `KithError` into `.store` errors.
   func storeCall<T>(_ body: () throws -> T) throws -> T {
     do {
@@ -215,5 +230,24 @@ public actor AccountSyncer {
   private static func kithError(_ error: Error) -> KithError {
     if let error = error as? KithError { return error }
     return KithError(.store, "The sync failed.", cause: String(describing: error))
+  }
+}
+
+/// The interruption pipe of the pass that is running, guarded by a lock because
+/// `interruptPass()` runs outside the actor.
+private final class RunningPass: @unchecked Sendable {
+  private let lock = NSLock()
+  private var interruption: IMAPWakeUp?
+
+  func begin(_ interruption: IMAPWakeUp) {
+    lock.withLock { self.interruption = interruption }
+  }
+
+  func end() {
+    lock.withLock { interruption = nil }
+  }
+
+  func interrupt() {
+    lock.withLock { interruption }?.wakeUp()
   }
 }

@@ -126,6 +126,12 @@ public final class IMAPConnection {
   /// Whether `close()` has run, or a failure closed the connection.
   public var isClosed: Bool { handle == nil }
 
+  /// A pipe that, once woken, ends every later wait for the socket with `CancellationError`
+  /// and closes the connection, so that another thread can stop a pass that waits for a
+  /// silent server. Set it before the waits that it should end; the connect and login that
+  /// `init` runs are bounded by the timeout only.
+  public var interruption: IMAPWakeUp?
+
   // MARK: Sending
 
   /// Sends all of `bytes`, waiting while the socket is full.
@@ -272,9 +278,18 @@ public final class IMAPConnection {
     let socket = try activeSocket()
 
     let events = Int16(writable ? (POLLOUT | POLLIN) : POLLIN)
-    var descriptor = pollfd(fd: socket, events: events, revents: 0)
-    let result = poll(&descriptor, 1, Int32(clamping: timeoutMilliseconds))
+    var descriptors = [pollfd(fd: socket, events: events, revents: 0)]
+    if let interruption {
+      descriptors.append(pollfd(fd: interruption.readDescriptor, events: Int16(POLLIN), revents: 0))
+    }
+    let result = poll(&descriptors, nfds_t(descriptors.count), Int32(clamping: timeoutMilliseconds))
     if result < 0 && errno == EINTR { return }
+    if descriptors.count > 1 && descriptors[1].revents != 0 {
+      // The pipe is never drained, so every later wait ends here as well.
+      close()
+      throw CancellationError()
+    }
+    let descriptor = descriptors[0]
     guard result > 0 else {
       close()
       throw KithError(

@@ -57,11 +57,11 @@ private func writeMessages(_ subjects: [String]) throws -> URL {
 
 private func makeService(
   _ server: MailServer, store: Store, port: Int? = nil, password: String? = nil,
-  configuration: LiveSyncConfiguration = LiveSyncConfiguration()
+  configuration: LiveSyncConfiguration = LiveSyncConfiguration(), timeout: TimeInterval = 10
 ) throws -> AccountService {
   let options = IMAPConnectionOptions(
     host: server.host, port: port ?? server.imapsPort, security: .tls, login: server.user,
-    password: password ?? server.password, caFile: server.caFile.path, timeout: 10)
+    password: password ?? server.password, caFile: server.caFile.path, timeout: timeout)
   return try AccountService(
     account: try store.accountID(forKey: server.email), name: server.email, options: options,
     store: store, configuration: configuration, parse: { MessageParser.parseHeaders($0) })
@@ -166,6 +166,35 @@ private func isIdle(_ log: ServiceEventLog) -> Bool { log.states.last == .idle }
     #expect(log.states.last == expected)
     #expect(!log.states.contains { if case .offline = $0 { return true } else { return false } })
     await service.stop()
+  }
+
+  /// A pass that waits for a server gone silent mid-fetch ends at once on stop, not after
+  /// the connection timeout.
+  @Test func stopDuringSilentFetchIsQuick() async throws {
+    let server = try MailServer.start()
+    defer { server.stop() }
+    let proxy = try CuttingProxy(targetPort: server.imapsPort, cutAfterBytes: 200_000, stallsInsteadOfCutting: true)
+    defer { proxy.stop() }
+    let store = try Store.inMemory()
+    let service = try makeService(server, store: store, port: proxy.port, timeout: 30)
+    let log = ServiceEventLog(service)
+    await service.start()
+
+    let deadline = Date().addingTimeInterval(20)
+    while proxy.stalledConnectionCount == 0 && Date() < deadline {
+      try await Task.sleep(nanoseconds: 50_000_000)
+    }
+    #expect(proxy.stalledConnectionCount == 1)
+    // Let the client reach its wait for more bytes.
+    try await Task.sleep(nanoseconds: 500_000_000)
+
+    let started = Date()
+    await service.stop()
+    let stopSeconds = Date().timeIntervalSince(started)
+    // The connection timeout is 30 s; a stop that waited for it would take about that long.
+    #expect(stopSeconds < 15, "stop took \(stopSeconds) s")
+    #expect(await log.wait(timeout: 10) { $0.finished })
+    #expect(try store.integrityCheck())
   }
 
   @Test func cutConnectionRetriesThenRecovers() async throws {
