@@ -6,15 +6,14 @@ public enum MessageRenderer {
   /// attachments (name, type, size) and any decoding notes. Dates use the current time zone.
   ///
   /// The result is not sanitized for the terminal: header and body text come straight from
-  /// the message and may contain control characters.
+  /// the message and may contain control characters. Callers that print it pass it through
+  /// `TerminalText.sanitizeBody` first, as `kith show` does.
   public static func render(_ message: ParsedMessage) -> String {
     render(message, timeZone: .current)
   }
 
   /// Renders like `render(_:)`, with dates in `timeZone`.
   public static func render(_ message: ParsedMessage, timeZone: TimeZone) -> String {
-    // TODO: pass header values and the body through the terminal sanitizer before printing.
-    // Until then, escape sequences in a message reach the terminal unchanged.
     var lines: [String] = []
     lines.append("From: " + formatAddresses(message.from))
     lines.append("To: " + formatAddresses(message.to))
