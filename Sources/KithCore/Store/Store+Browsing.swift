@@ -121,9 +121,11 @@ extension Store: MailBrowsing {
   /// Returns one message as the message pane shows it, or nil when the id is unknown.
   ///
   /// The body text and the attachment list come from parsing the stored raw message here,
-  /// because sync stores only the header fields (see `MessageParser.parseHeaders`).
+  /// because sync stores only the header fields (see `MessageParser.parseHeaders`). The
+  /// results of the last `ParsedBodyCache.capacity` parses are kept, so that reloading a
+  /// thread (after a read mark or new mail) parses nothing again.
   public func messageDetail(_ id: MessageRowID) throws -> MessageDetail? {
-    let detail = try database.firstRow(
+    let row = try database.firstRow(
       """
       SELECT m.id, f.name, m.subject, m.sort_date, m.is_seen, r.raw
       FROM messages m JOIN folders f ON f.id = m.folder
@@ -131,13 +133,22 @@ extension Store: MailBrowsing {
       WHERE m.id = ?1
       """, id
     ) { row in
-      let body = MessageParser.parse(row.data(5) ?? Data())
-      return MessageDetail(
-        id: MessageRowID(row.int64(0)), folder: row.string(1), subject: row.optionalString(2),
-        from: [], to: [], cc: [], date: row.date(3), bodyText: body.bodyText,
-        attachments: body.attachments, isSeen: row.bool(4))
+      (
+        detail: MessageDetail(
+          id: MessageRowID(row.int64(0)), folder: row.string(1), subject: row.optionalString(2),
+          from: [], to: [], cc: [], date: row.date(3), bodyText: "", attachments: [],
+          isSeen: row.bool(4)),
+        raw: row.data(5) ?? Data()
+      )
     }
-    guard var detail else { return nil }
+    guard var detail = row?.detail, let raw = row?.raw else { return nil }
+
+    let body = bodyCache.body(of: id, raw: raw) {
+      let parsed = MessageParser.parse(raw)
+      return ParsedBodyCache.Body(text: parsed.bodyText, attachments: parsed.attachments)
+    }
+    detail.bodyText = body.text
+    detail.attachments = body.attachments
 
     let addresses = try database.rows(
       "SELECT role, name, email FROM message_addresses WHERE message = ?1 ORDER BY role, position",
@@ -168,5 +179,47 @@ extension Store: MailBrowsing {
       result[contact, default: []].append(email)
     }
     return result
+  }
+}
+
+/// The body text and attachments of recently shown messages.
+///
+/// An entry is used only for the same raw bytes (same length and hash), because SQLite may
+/// give the row id of a deleted message to a new one. The oldest entry goes first when the
+/// cache is full.
+struct ParsedBodyCache {
+  struct Body {
+    var text: String
+    var attachments: [AttachmentInfo]
+  }
+
+  /// The number of entries kept, enough for the messages of several threads.
+  static let capacity = 256
+
+  private var entries: [MessageRowID: (rawCount: Int, rawHash: Int, body: Body)] = [:]
+  private var insertionOrder: [MessageRowID] = []
+
+  /// The number of parses `body(of:raw:parse:)` ran, for tests.
+  private(set) var parseCount = 0
+
+  /// Returns the cached body of message `id` when it was parsed from the same `raw`, else
+  /// runs `parse` and keeps its result.
+  mutating func body(of id: MessageRowID, raw: Data, parse: () -> Body) -> Body {
+    var hasher = Hasher()
+    raw.withUnsafeBytes { hasher.combine(bytes: $0) }
+    let rawHash = hasher.finalize()
+    if let entry = entries[id], entry.rawCount == raw.count, entry.rawHash == rawHash {
+      return entry.body
+    }
+
+    let body = parse()
+    parseCount += 1
+    if entries.updateValue((raw.count, rawHash, body), forKey: id) == nil {
+      insertionOrder.append(id)
+    }
+    if insertionOrder.count > Self.capacity {
+      entries[insertionOrder.removeFirst()] = nil
+    }
+    return body
   }
 }

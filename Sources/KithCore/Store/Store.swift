@@ -12,6 +12,8 @@ public final class Store {
   let checkpointer: WALCheckpointer?
   /// Whether `storeFetched` has set up this connection for storing batches (page cache, syncing).
   var hasSyncCache = false
+  /// The parsed bodies of recently shown messages, for `messageDetail`.
+  var bodyCache = ParsedBodyCache()
 
   /// Opens the store at `path`, creating the file and bringing its schema up to date.
   ///
