@@ -98,10 +98,11 @@ public actor AccountService {
   /// Cancels the running pass or wait, logs out and ends `events`.
   ///
   /// A pass stops after its current batch is stored, or at once when it waits for the
-  /// server. Only a connect or login in progress can take up to the connection timeout.
+  /// server, connects or logs in.
   public func stop() async {
     if let loopTask {
       loopTask.cancel()
+      watcher.interrupt()
       watcher.wakeUp.wakeUp()
       await loopTask.value
     }

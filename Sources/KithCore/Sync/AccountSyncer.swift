@@ -26,7 +26,7 @@ public actor AccountSyncer {
   let parse: @Sendable (Data) -> ParsedMessage
   private let eventContinuation: AsyncStream<SyncEvent>.Continuation
   private let executor: BlockingIOExecutor
-  /// The interruption pipe of the running pass, for `interruptPass()` on other threads.
+  /// The interruption of the running pass, for `interruptPass()` on other threads.
   private nonisolated let runningPass = RunningPass()
   var logger: Logger
 
@@ -78,13 +78,12 @@ public actor AccountSyncer {
     logger.info("sync started", metadata: ["imap.server": options.description])
 
     do {
-      let interruption = try IMAPWakeUp()
+      let interruption = try IMAPInterruption()
       runningPass.begin(interruption)
       defer { runningPass.end() }
-      // Set before this check, so that a cancellation after it reaches the pipe.
+      // Set before this check, so that a cancellation after it reaches the connection.
       try Task.checkCancellation()
-      let client = try IMAPClient(options: options)
-      client.connection.interruption = interruption
+      let client = try IMAPClient(options: options, interruption: interruption)
       defer { client.logout() }
       emit(.connected(server: options.description))
       if store is any ResyncStore { enableQResyncIfPossible(client) }
@@ -210,7 +209,7 @@ public actor AccountSyncer {
   }
 
   /// Makes the running pass, if any, throw `CancellationError` at its next wait for the
-  /// server instead of waiting up to the connection timeout. Callable from any thread; a
+  /// server, or during its connect and login, instead of waiting up to the connection timeout. Callable from any thread; a
   /// caller cancels its task too, because a pass checks the task between folders and batches.
   public nonisolated func interruptPass() {
     runningPass.interrupt()
@@ -233,13 +232,13 @@ public actor AccountSyncer {
   }
 }
 
-/// The interruption pipe of the pass that is running, guarded by a lock because
+/// The interruption of the pass that is running, guarded by a lock because
 /// `interruptPass()` runs outside the actor.
 private final class RunningPass: @unchecked Sendable {
   private let lock = NSLock()
-  private var interruption: IMAPWakeUp?
+  private var interruption: IMAPInterruption?
 
-  func begin(_ interruption: IMAPWakeUp) {
+  func begin(_ interruption: IMAPInterruption) {
     lock.withLock { self.interruption = interruption }
   }
 
@@ -248,6 +247,6 @@ private final class RunningPass: @unchecked Sendable {
   }
 
   func interrupt() {
-    lock.withLock { interruption }?.wakeUp()
+    lock.withLock { interruption }?.interrupt()
   }
 }

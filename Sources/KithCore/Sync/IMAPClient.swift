@@ -52,9 +52,9 @@ public final class IMAPClient {
 
   /// Connects and logs in with `options`.
   ///
-  /// - Throws: `KithError` from `IMAPConnection.init(options:)`.
-  public convenience init(options: IMAPConnectionOptions) throws {
-    self.init(connection: try IMAPConnection(options: options))
+  /// - Throws: `KithError` or `CancellationError` from `IMAPConnection.init`.
+  public convenience init(options: IMAPConnectionOptions, interruption: IMAPInterruption? = nil) throws {
+    self.init(connection: try IMAPConnection(options: options, interruption: interruption))
   }
 
   /// Wraps a connection that is logged in and has no command running.

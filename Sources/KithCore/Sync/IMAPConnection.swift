@@ -35,11 +35,15 @@ public final class IMAPConnection {
 
   /// Connects to the server in `options` and logs in.
   ///
+  /// - Parameter interruption: lets another thread end the connect, the login and every
+  ///   later wait for the server.
   /// - Throws: `KithError` with `.authentication` when the server rejects the login, and `.tls`
   ///   when the certificate is not trusted or the TLS set-up fails. `.network` means the host
   ///   cannot be reached or the connection timed out, `.configuration` an invalid host or port.
-  public init(options: IMAPConnectionOptions) throws {
+  ///   `CancellationError` when `interruption` was interrupted.
+  public init(options: IMAPConnectionOptions, interruption: IMAPInterruption? = nil) throws {
     self.options = options
+    self.interruption = interruption
     self.id = Self.counter.next()
     var logger = Logger(label: "kith.imap")
     logger.metadata["imap.connection"] = String(id)
@@ -57,6 +61,9 @@ public final class IMAPConnection {
       try configure(handle)
       let started = Date()
       let code = curl_easy_perform(handle)
+      if code != CURLE_OK && interruption?.isInterrupted == true {
+        throw CancellationError()
+      }
       guard code == CURLE_OK else {
         throw CurlErrorMapping.error(for: code, options: options, detail: errorText())
       }
@@ -100,6 +107,9 @@ public final class IMAPConnection {
     if let caFile = options.caFile {
       results.append(kith_curl_setopt_string(handle, CURLOPT_CAINFO, caFile))
     }
+    if let interruption {
+      results.append(kith_curl_use_socket_slot(handle, interruption.sockets))
+    }
     if let failed = results.first(where: { $0 != CURLE_OK }) {
       throw CurlErrorMapping.error(for: failed, options: options, detail: errorText())
     }
@@ -126,11 +136,10 @@ public final class IMAPConnection {
   /// Whether `close()` has run, or a failure closed the connection.
   public var isClosed: Bool { handle == nil }
 
-  /// A pipe that, once woken, ends every later wait for the socket with `CancellationError`
-  /// and closes the connection, so that another thread can stop a pass that waits for a
-  /// silent server. Set it before the waits that it should end; the connect and login that
-  /// `init` runs are bounded by the timeout only.
-  public var interruption: IMAPWakeUp?
+  /// Once interrupted, ends every later wait for the socket with `CancellationError` and
+  /// closes the connection, so that another thread can stop a pass that waits for a silent
+  /// server.
+  public let interruption: IMAPInterruption?
 
   // MARK: Sending
 
@@ -280,7 +289,7 @@ public final class IMAPConnection {
     let events = Int16(writable ? (POLLOUT | POLLIN) : POLLIN)
     var descriptors = [pollfd(fd: socket, events: events, revents: 0)]
     if let interruption {
-      descriptors.append(pollfd(fd: interruption.readDescriptor, events: Int16(POLLIN), revents: 0))
+      descriptors.append(pollfd(fd: interruption.wakeUp.readDescriptor, events: Int16(POLLIN), revents: 0))
     }
     let result = poll(&descriptors, nfds_t(descriptors.count), Int32(clamping: timeoutMilliseconds))
     if result < 0 && errno == EINTR { return }

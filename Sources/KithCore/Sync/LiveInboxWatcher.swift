@@ -14,6 +14,9 @@ import Foundation
 actor LiveInboxWatcher {
   /// Ends the current or next `waitForChange` with `.wokenUp`; callable from any thread.
   nonisolated let wakeUp: IMAPWakeUp
+  /// Ends a connect, login or command on this watcher's connections for good, when the
+  /// service stops; see `interrupt()`.
+  private nonisolated let interruption: IMAPInterruption
 
   private let options: IMAPConnectionOptions
   private let pollInterval: TimeInterval
@@ -30,6 +33,7 @@ actor LiveInboxWatcher {
     self.options = options
     self.pollInterval = pollInterval
     self.wakeUp = try IMAPWakeUp()
+    self.interruption = try IMAPInterruption()
     self.executor = BlockingIOExecutor(label: "kith.live.watcher-\(options.login)")
     self.logger = logger
   }
@@ -65,6 +69,13 @@ actor LiveInboxWatcher {
     }
   }
 
+  /// Makes a connect or command in progress, and every later one, throw
+  /// `CancellationError` at once; callable from any thread. Only for a watcher that is
+  /// being stopped, because it cannot connect again afterwards.
+  nonisolated func interrupt() {
+    interruption.interrupt()
+  }
+
   /// Logs out and closes the connection.
   func close() {
     client?.logout()
@@ -74,7 +85,7 @@ actor LiveInboxWatcher {
   private func connectedClient() throws -> IMAPClient {
     if let client, !client.connection.isClosed { return client }
     client = nil
-    let newClient = try IMAPClient(options: options)
+    let newClient = try IMAPClient(options: options, interruption: interruption)
     let inbox = FolderSelection.findInbox(in: try newClient.listMailboxes())
     _ = try newClient.examine(inbox)
     logger.debug("watching folder", metadata: ["imap.mailbox": inbox, "imap.idle": "\(try newClient.supports("IDLE"))"])
