@@ -48,9 +48,7 @@ public enum MessageParser {
 
       let input = RawMessageRepair.endingHeadersAtBlankLine(raw)
       let cut: (Data) -> Data = headersOnly ? RawMessageRepair.throughFirstEmptyLine : { $0 }
-      let message = parseMessage(cut(input), options: options)
-        ?? parseMessage(cut(RawMessageRepair.withoutLeadingJunk(input)), options: options)
-      guard let message else {
+      guard let message = parseSkippingLeadingJunk(input, cut: cut, options: options) else {
         if headersOnly {
           return (ParsedMessage(notes: ["The data has no message header; it is shown as plain text."]), nil)
         }
@@ -80,6 +78,33 @@ public enum MessageParser {
       withExtendedLifetime(warnings) {}
       return (parsed, collector.capturedAttachment)
     }
+  }
+
+  /// Parses `cut(input)`. When GMime finds no message there, or one without a single header
+  /// field, because blank lines or an mbox "From " line come first, it parses the input
+  /// without those lines instead, if that gives a message with header fields.
+  private static func parseSkippingLeadingJunk(
+    _ input: Data, cut: (Data) -> Data, options: OpaquePointer
+  ) -> UnsafeMutablePointer<GMimeMessage>? {
+    let first = parseMessage(cut(input), options: options)
+    if let first, headerCount(first) > 0 { return first }
+    let stripped = RawMessageRepair.withoutLeadingJunk(input)
+    guard stripped.count != input.count, let second = parseMessage(cut(stripped), options: options) else {
+      return first
+    }
+    guard let first else { return second }
+    if headerCount(second) > 0 {
+      g_object_unref(first)
+      return second
+    }
+    g_object_unref(second)
+    return first
+  }
+
+  private static func headerCount(_ message: UnsafeMutablePointer<GMimeMessage>) -> Int32 {
+    let object = GMimeRuntime.cast(message, to: GMimeObject.self)
+    guard let list = g_mime_object_get_header_list(object) else { return 0 }
+    return g_mime_header_list_get_count(list)
   }
 
   private static func parseMessage(_ raw: Data, options: OpaquePointer)

@@ -3,7 +3,7 @@ import Foundation
 /// Fixes framing faults in raw messages that make GMime lose the header or the body.
 enum RawMessageRepair {
   /// Returns the data without leading blank lines and without an mbox "From " line, which
-  /// make GMime find no header at all.
+  /// make GMime find no message or one with an empty header.
   static func withoutLeadingJunk(_ raw: Data) -> Data {
     var start = raw.startIndex
     while start < raw.endIndex {

@@ -83,6 +83,21 @@ import Testing
     }
   }
 
+  /// Blank lines or an mbox "From " line before the header make GMime read an empty header;
+  /// the parser then reads the header after them.
+  @Test(arguments: [
+    "\n\nFrom: Ann <ann@x.org>\nSubject: after blank lines\n\nbody\n",
+    "From ann@x.org Mon Jan  1 00:00:00 2024\n\nFrom: Ann <ann@x.org>\nSubject: after an mbox line\n\nbody\n",
+    "\r\n \r\nFrom: Ann <ann@x.org>\r\nSubject: after a space-only line\r\n\r\nbody\r\n",
+  ])
+  func headerAfterLeadingJunkIsRead(text: String) {
+    for message in [MessageParser.parse(Data(text.utf8)), MessageParser.parseHeaders(Data(text.utf8))] {
+      #expect(message.subject?.hasPrefix("after ") == true, "\(text.debugDescription)")
+      #expect(message.from == [Address(name: "Ann", email: "ann@x.org")])
+    }
+    #expect(MessageParser.parse(Data(text.utf8)).bodyText == "body")
+  }
+
   @Test func headersBeforeALongBodyAreRead() {
     let body = String(repeating: "Subject: not a header, the body\n", count: 20_000)
     let raw = Data("Subject: kept\nFrom: Ann <ann@x.org>\n\n\(body)".utf8)
