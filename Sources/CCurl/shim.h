@@ -38,8 +38,8 @@ static inline CURLcode kith_curl_getinfo_long(CURL *handle, CURLINFO info, long 
 // shut them down while curl_easy_perform waits in a connect or TLS handshake. The lock makes
 // a shutdown and curl's close exclusive, so a closed descriptor number that the process
 // reuses for another file is never shut down. After kith_socket_slot_interrupt, new sockets
-// fail to open. curl has at most two sockets open while it connects (IPv4 and IPv6 tried
-// side by side), so 16 places leave a wide margin; a socket beyond them fails to open.
+// fail to open. While it connects, curl has at most two sockets open (IPv4 and IPv6 tried
+// side by side), so 16 places leave a wide margin. A socket beyond them fails to open.
 #define KITH_SOCKET_SLOT_SIZE 16
 typedef struct {
   pthread_mutex_t lock;
