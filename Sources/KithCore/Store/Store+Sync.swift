@@ -152,6 +152,20 @@ extension Store: SyncStore {
       return []
     }
     let batchUIDs = Set(messages.map(\.uid))
+    // A batch of scattered UIDs, as `kith audit --repair` fetches, would read every stored
+    // UID between them, so such a batch looks up each of its UIDs instead.
+    if Int(highest - lowest) >= max(1_000, 4 * batchUIDs.count) {
+      var stored: Set<UID> = []
+      for uid in batchUIDs {
+        let isStored =
+          try database.firstRow(
+            "SELECT 1 FROM messages WHERE folder = ?1 AND uidvalidity = ?2 AND uid = ?3",
+            folderID, uidValidity, uid
+          ) { _ in true } ?? false
+        if isStored { stored.insert(uid) }
+      }
+      return stored
+    }
     let stored = try database.rows(
       """
       SELECT uid FROM messages

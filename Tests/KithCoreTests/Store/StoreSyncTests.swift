@@ -69,6 +69,26 @@ import Testing
     #expect(addressRows == 3)
   }
 
+  @Test func scatteredUIDsInBatchStoreOnce() throws {
+    let store = try Store.inMemory()
+    let account = try store.accountID(forKey: "me@example.com")
+    try store.storeFetched(
+      account: account, folder: "INBOX", uidValidity: 1,
+      messages: [Fixture.message(uid: 500_000, id: "mid@x"), Fixture.message(uid: 7, id: "low@x")])
+    // Far apart, as the messages `kith audit --repair` fetches again can be.
+    let batch = [
+      Fixture.message(uid: 1, id: "first@x"), Fixture.message(uid: 7, id: "low@x"),
+      Fixture.message(uid: 500_000, id: "mid@x"), Fixture.message(uid: 1_000_000, id: "last@x"),
+      Fixture.message(uid: 1, id: "first@x"),
+    ]
+
+    try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: batch)
+
+    #expect(try store.storedUIDs(account: account, folder: "INBOX") == [1, 7, 500_000, 1_000_000])
+    let addressRows = try store.database.firstRow("SELECT count(*) FROM message_addresses") { $0.int(0) }
+    #expect(addressRows == 4)
+  }
+
   @Test func rawBytesStoredExactly() throws {
     let store = try Store.inMemory()
     let account = try store.accountID(forKey: "me@example.com")
