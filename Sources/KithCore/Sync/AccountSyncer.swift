@@ -209,8 +209,9 @@ public actor AccountSyncer {
   }
 
   /// Makes the running pass, if any, throw `CancellationError` at its next wait for the
-  /// server, or during its connect and login, instead of waiting up to the connection timeout. Callable from any thread; a
-  /// caller cancels its task too, because a pass checks the task between folders and batches.
+  /// server, or during its connect and login, instead of waiting up to the connection timeout.
+  /// It may be called from any thread. The caller cancels its task too, because a pass checks
+  /// the task between folders and batches.
   public nonisolated func interruptPass() {
     runningPass.interrupt()
   }

@@ -21,23 +21,12 @@ import Testing
     ]
   }
 
-  private static func withCRLF(_ raw: Data) -> Data {
-    var output = Data(capacity: raw.count + raw.count / 16)
-    var previous: UInt8 = 0
-    for byte in raw {
-      if byte == 0x0A && previous != 0x0D { output.append(0x0D) }
-      output.append(byte)
-      previous = byte
-    }
-    return output
-  }
-
   @Test func corpusHeadersMatchFullParse() throws {
     let names = try Fixtures.corpusFileNames()
     #expect(names.count >= 200)
     for name in names {
       let raw = try Fixtures.corpusMessage(name)
-      for (form, data) in [("as stored", raw), ("CR LF", Self.withCRLF(raw))] {
+      for (form, data) in [("as stored", raw), ("CR LF", Fixtures.withCRLF(raw))] {
         let full = MessageParser.parse(data)
         let headers = MessageParser.parseHeaders(data)
         #expect(Self.headerFields(headers) == Self.headerFields(full), "\(name), \(form)")
@@ -75,7 +64,7 @@ import Testing
     ("group address", "To: team: a@x.org, b@y.org;\nFrom: c@z.org\n\nx\n"),
   ])
   func framingFaultsMatchFullParse(name: String, text: String) {
-    for data in [Data(text.utf8), Self.withCRLF(Data(text.utf8))] {
+    for data in [Data(text.utf8), Fixtures.withCRLF(Data(text.utf8))] {
       let full = MessageParser.parse(data)
       let headers = MessageParser.parseHeaders(data)
       #expect(Self.headerFields(headers) == Self.headerFields(full), "\(name)")

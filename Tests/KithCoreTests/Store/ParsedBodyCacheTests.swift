@@ -6,13 +6,19 @@ import Testing
 @Suite struct ParsedBodyCacheTests {
   typealias Fixture = StoreFixture
 
-  @Test func reloadedMessageIsNotParsedAgain() throws {
+  /// Returns a store with one message, whose body is "First body", and that message's id.
+  private func storeWithOneMessage() throws -> (Store, MessageRowID) {
     let store = try Store.inMemory()
     let account = try store.accountID(forKey: "me@example.com")
     try store.storeFetched(
       account: account, folder: "INBOX", uidValidity: 1,
       messages: [Fixture.message(uid: 1, id: "a@x", body: "First body")])
     let id = try #require(try store.messageRowID(account: account, folder: "INBOX", uid: 1))
+    return (store, id)
+  }
+
+  @Test func reloadedMessageIsNotParsedAgain() throws {
+    let (store, id) = try storeWithOneMessage()
 
     let first = try #require(try store.messageDetail(id))
     let second = try #require(try store.messageDetail(id))
@@ -23,12 +29,7 @@ import Testing
   }
 
   @Test func changedRawIsParsedAgain() throws {
-    let store = try Store.inMemory()
-    let account = try store.accountID(forKey: "me@example.com")
-    try store.storeFetched(
-      account: account, folder: "INBOX", uidValidity: 1,
-      messages: [Fixture.message(uid: 1, id: "a@x", body: "First body")])
-    let id = try #require(try store.messageRowID(account: account, folder: "INBOX", uid: 1))
+    let (store, id) = try storeWithOneMessage()
     _ = try store.messageDetail(id)
 
     // As when SQLite gives a deleted message's row id to a new message.

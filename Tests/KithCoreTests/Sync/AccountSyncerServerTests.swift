@@ -102,22 +102,10 @@ private func makeSyncer(
     parse: { data in ParsedMessage(bodyText: "\(data.count) bytes") })
 }
 
-/// Converts LF line ends to CRLF, leaving existing CRLFs alone, as Dovecot serves Maildir files.
-private func crlf(_ data: Data) -> Data {
-  var result = Data(capacity: data.count + data.count / 40)
-  var previous: UInt8 = 0
-  for byte in data {
-    if byte == 10 && previous != 13 { result.append(13) }
-    result.append(byte)
-    previous = byte
-  }
-  return result
-}
-
 /// Returns `data` as Dovecot 2.3 serves a Maildir file: LF line ends become CRLF, and a NUL
 /// byte, which IMAP cannot carry in a message, is sent as 0x80.
 private func asServed(_ data: Data) -> Data {
-  Data(crlf(data).map { $0 == 0 ? 0x80 : $0 })
+  Data(Fixtures.withCRLF(data).map { $0 == 0 ? 0x80 : $0 })
 }
 
 /// Writes `messages` as numbered `.eml` files into a new temporary folder.
