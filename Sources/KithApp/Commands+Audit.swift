@@ -43,15 +43,17 @@ extension CommandContext {
     guard repair, !report.isClean else { return report.isClean }
 
     let summary = try auditor.repair(report)
-    print("\(account.email): repaired: \(summary.fetchedCount) fetched, \(summary.removedCount) removed")
+    print(
+      "\(account.email): repaired: \(summary.fetchedCount) fetched, \(summary.removedCount) removed"
+        + (summary.replacedCount > 0 ? ", \(summary.replacedCount) damaged copies replaced" : ""))
     let after = try auditor.audit()
     print("\(account.email): audit after repair:")
     printAudit(after, email: account.email)
     return after.isClean
   }
 
-  /// Prints one tab-separated line per finding (account, folder, UID, missing or extra,
-  /// reason, subject), then a count line per folder.
+  /// Prints one tab-separated line per finding (account, folder, UID, missing, extra or
+  /// damaged, reason, subject), then a count line per folder.
   private func printAudit(_ report: AuditReport, email: String) {
     for folder in report.folders {
       let name = TerminalText.sanitize(folder.folder)
@@ -64,9 +66,12 @@ extension CommandContext {
         print("\(email)\t\(name)\t\(finding.uid)\t\(finding.kind.rawValue)\t\(finding.reason.rawValue)\t\(subject)")
       }
       let missing = folder.findings.filter { $0.kind == .missing }.count
-      let extra = folder.findings.count - missing
+      let extra = folder.findings.filter { $0.kind == .extra }.count
+      let damaged = folder.findings.filter { $0.kind == .damaged }.count
       if folder.isClean {
         print("\(email): \(name): clean, \(folder.serverUIDs.count) messages")
+      } else if damaged > 0 {
+        print("\(email): \(name): \(missing) missing, \(extra) extra, \(damaged) damaged")
       } else {
         print("\(email): \(name): \(missing) missing, \(extra) extra")
       }

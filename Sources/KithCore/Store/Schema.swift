@@ -4,7 +4,7 @@ import Foundation
 enum Schema {
   /// Migration `i` brings the schema from version `i` to `i + 1`. Append new ones, never edit
   /// an old one, because stores in the field already ran it.
-  static let migrations: [String] = [version1, version2, version3, version4, version5]
+  static let migrations: [String] = [version1, version2, version3, version4, version5, version6]
 
   /// The version a fully migrated store has.
   static var currentVersion: Int { migrations.count }
@@ -225,5 +225,19 @@ enum Schema {
   private static let version5 = """
     ALTER TABLE messages DROP COLUMN body_text;
     ALTER TABLE messages DROP COLUMN attachments;
+    """
+
+  // New bodies go to append-only files beside the store (see `BodyFiles`), and this table
+  // says where each one is. Bodies stored before stay in messages_raw, which an in-memory
+  // store still uses. `checksum` holds the UInt64 bit pattern of `BodyChecksum`.
+  private static let version6 = """
+    CREATE TABLE body_locations (
+      message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+      pack INTEGER NOT NULL,
+      offset INTEGER NOT NULL,
+      length INTEGER NOT NULL,
+      checksum INTEGER NOT NULL
+    );
+    CREATE INDEX body_locations_by_pack ON body_locations (pack);
     """
 }

@@ -32,4 +32,54 @@ extension Store {
       WHERE account = ?2 AND name = ?3
       """, highestUID, account, folder)
   }
+
+  /// Returns the messages of `folder` whose stored copy in the body files is missing or
+  /// changed, after reading each one, ordered by UID.
+  public func damagedBodies(account: AccountID, folder: String) throws -> [StoredAuditEntry] {
+    guard let bodyFiles else { return [] }
+    let rows = try database.rows(
+      """
+      SELECT m.uid, m.uidvalidity, m.subject, b.pack, b.offset, b.length, b.checksum
+      FROM messages m JOIN folders f ON f.id = m.folder JOIN body_locations b ON b.message = m.id
+      WHERE f.account = ?1 AND f.name = ?2
+      ORDER BY m.uid
+      """, account, folder
+    ) { row in
+      (
+        entry: StoredAuditEntry(
+          uid: UID(truncatingIfNeeded: row.int64(0)),
+          uidValidity: UInt32(truncatingIfNeeded: row.int64(1)), subject: row.optionalString(2)),
+        location: BodyLocation(
+          pack: row.int64(3), offset: row.int64(4), length: row.int64(5),
+          checksum: UInt64(bitPattern: row.int64(6)))
+      )
+    }
+    return rows.filter { (try? bodyFiles.read($0.location)) == nil }.map(\.entry)
+  }
+
+  /// Stores fresh copies of the raw messages with these UIDs in `folder` under `uidValidity`,
+  /// in place of damaged ones, and returns how many it replaced. The header fields stay: they
+  /// were parsed from the same message before its copy was damaged.
+  public func replaceBodies(
+    account: AccountID, folder: String, uidValidity: UInt32, bodies: [(uid: UID, raw: Data)]
+  ) throws -> Int {
+    try database.transaction {
+      var replaced = 0
+      for body in bodies {
+        guard
+          let id = try database.firstRow(
+            """
+            SELECT m.id FROM messages m JOIN folders f ON f.id = m.folder
+            WHERE f.account = ?1 AND f.name = ?2 AND m.uidvalidity = ?3 AND m.uid = ?4
+            """, account, folder, uidValidity, body.uid, transform: { $0.int64(0) })
+        else { continue }
+        try database.run("DELETE FROM body_locations WHERE message = ?1", id)
+        try database.run("DELETE FROM messages_raw WHERE message = ?1", id)
+        try storeBody(body.raw, of: id)
+        hasDeletedBodies = true
+        replaced += 1
+      }
+      return replaced
+    }
+  }
 }

@@ -127,28 +127,31 @@ extension Store: MailBrowsing {
   public func messageDetail(_ id: MessageRowID) throws -> MessageDetail? {
     let row = try database.firstRow(
       """
-      SELECT m.id, f.name, m.subject, m.sort_date, m.is_seen, r.raw
+      SELECT m.id, f.name, m.subject, m.sort_date, m.is_seen
       FROM messages m JOIN folders f ON f.id = m.folder
-      LEFT JOIN messages_raw r ON r.message = m.id
       WHERE m.id = ?1
       """, id
     ) { row in
-      (
-        detail: MessageDetail(
-          id: MessageRowID(row.int64(0)), folder: row.string(1), subject: row.optionalString(2),
-          from: [], to: [], cc: [], date: row.date(3), bodyText: "", attachments: [],
-          isSeen: row.bool(4)),
-        raw: row.data(5) ?? Data()
-      )
+      MessageDetail(
+        id: MessageRowID(row.int64(0)), folder: row.string(1), subject: row.optionalString(2),
+        from: [], to: [], cc: [], date: row.date(3), bodyText: "", attachments: [],
+        isSeen: row.bool(4))
     }
-    guard var detail = row?.detail, let raw = row?.raw else { return nil }
+    guard var detail = row else { return nil }
 
-    let body = bodyCache.body(of: id, raw: raw) {
-      let parsed = MessageParser.parse(raw)
-      return ParsedBodyCache.Body(text: parsed.bodyText, attachments: parsed.attachments)
+    do {
+      let raw = try storedBody(id) ?? Data()
+      let body = bodyCache.body(of: id, raw: raw) {
+        let parsed = MessageParser.parse(raw)
+        return ParsedBodyCache.Body(text: parsed.bodyText, attachments: parsed.attachments)
+      }
+      detail.bodyText = body.text
+      detail.attachments = body.attachments
+    } catch let error as KithError where error.code == .store {
+      // The header fields are stored apart, so the pane still shows who wrote it and when.
+      Self.logger.error("reading a stored message failed", metadata: ["store.message": "\(id)", "error": "\(error)"])
+      detail.bodyText = error.description
     }
-    detail.bodyText = body.text
-    detail.attachments = body.attachments
 
     let addresses = try database.rows(
       "SELECT role, name, email FROM message_addresses WHERE message = ?1 ORDER BY role, position",

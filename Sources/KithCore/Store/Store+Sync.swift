@@ -28,33 +28,48 @@ extension Store: SyncStore {
     account: AccountID, folder: String, uidValidity: UInt32, messages: [FetchedMessage]
   ) throws {
     try prepareForFetchedMail()
-    let storedCount = try database.transaction {
-      let folderID = try ensureFolder(account: account, folder: folder, uidValidity: uidValidity)
-      // One query per batch instead of one per message: the UIDs already stored, and whether
-      // the folder carries flag state from a UIDVALIDITY change at all.
-      var storedUIDs = try storedUIDs(folderID: folderID, uidValidity: uidValidity, among: messages)
-      let hasCarriedFlags =
-        try database.firstRow("SELECT 1 FROM carried_flags WHERE folder = ?1 LIMIT 1", folderID) {
-          _ in true
-        } ?? false
-      var storedCount = 0
-      for message in messages where storedUIDs.insert(message.uid).inserted {
-        try insertMessage(
-          message, account: account, folderID: folderID, uidValidity: uidValidity,
-          hasCarriedFlags: hasCarriedFlags)
-        storedCount += 1
-      }
-      if let maxUID = messages.map(\.uid).max() {
-        try database.run(
-          "UPDATE folders SET highest_uid = max(highest_uid, ?1) WHERE id = ?2", maxUID, folderID)
-      }
-      return storedCount
+    let stored = try database.transaction {
+      try insertFetchedBatch(account: account, folder: folder, uidValidity: uidValidity, messages: messages)
     }
+    logStoredBatch(account: account, folder: folder, count: messages.count, stored: stored)
+  }
+
+  /// Stores a batch inside the caller's transaction and returns how many messages were new.
+  /// It opens no savepoint, because inside one SQLite first copies every page the batch
+  /// changes to a temporary file (about 1 MB per batch in bench/sync), and a failure rolls
+  /// back the caller's whole transaction anyway.
+  private func insertFetchedBatch(
+    account: AccountID, folder: String, uidValidity: UInt32, messages: [FetchedMessage]
+  ) throws -> Int {
+    let folderID = try ensureFolder(account: account, folder: folder, uidValidity: uidValidity)
+    // One query per batch instead of one per message: the UIDs already stored, and whether
+    // the folder carries flag state from a UIDVALIDITY change at all.
+    var storedUIDs = try storedUIDs(folderID: folderID, uidValidity: uidValidity, among: messages)
+    let hasCarriedFlags =
+      try database.firstRow("SELECT 1 FROM carried_flags WHERE folder = ?1 LIMIT 1", folderID) {
+        _ in true
+      } ?? false
+    var storedCount = 0
+    for message in messages where storedUIDs.insert(message.uid).inserted {
+      try insertMessage(
+        message, account: account, folderID: folderID, uidValidity: uidValidity,
+        hasCarriedFlags: hasCarriedFlags)
+      storedCount += 1
+    }
+    if let maxUID = messages.map(\.uid).max() {
+      try database.run(
+        "UPDATE folders SET highest_uid = max(highest_uid, ?1) WHERE id = ?2", maxUID, folderID)
+    }
+    return storedCount
+  }
+
+  /// Logs a committed batch.
+  private func logStoredBatch(account: AccountID, folder: String, count: Int, stored: Int) {
     Self.logger.debug(
       "stored fetched batch",
       metadata: [
-        "store.account": "\(account)", "store.folder": folder, "store.stored": "\(storedCount)",
-        "store.skipped": "\(messages.count - storedCount)",
+        "store.account": "\(account)", "store.folder": folder, "store.stored": "\(stored)",
+        "store.skipped": "\(count - stored)",
       ])
   }
 
@@ -217,7 +232,7 @@ extension Store: SyncStore {
       parsed.to.map(\.description).joined(separator: ", "),
       message.raw.count, threadID, isDuplicate)
     let rowID = database.lastInsertRowID
-    try database.run("INSERT INTO messages_raw (message, raw) VALUES (?1, ?2)", rowID, message.raw)
+    try storeBody(message.raw, of: rowID)
     try insertAddresses(of: parsed, message: rowID)
     if hasCarriedFlags, let messageID {
       try applyCarriedFlags(folderID: folderID, messageID: messageID, to: MessageRowID(rowID))
@@ -246,6 +261,7 @@ extension Store: SyncStore {
   /// Deletes messages and then the threads left empty, and marks the next copy of a deleted
   /// message's Message-ID as the one the views show.
   func deleteMessages(_ ids: [MessageRowID]) throws {
+    if !ids.isEmpty { hasDeletedBodies = true }
     for id in ids {
       guard
         let row = try database.firstRow(
@@ -283,10 +299,12 @@ extension Store: ResyncStore {
     completing range: ClosedRange<UID>
   ) throws {
     try prepareForFetchedMail()
+    var stored = 0
     try database.transaction {
       // Read before storing, because storing raises highest_uid to the batch's maximum.
       let before = try folderState(account: account, folder: folder)
-      try storeFetched(account: account, folder: folder, uidValidity: uidValidity, messages: messages)
+      stored = try insertFetchedBatch(
+        account: account, folder: folder, uidValidity: uidValidity, messages: messages)
       guard let folderID = try folderRowID(account: account, folder: folder) else { return }
 
       var lowest = range.lowerBound
@@ -312,6 +330,7 @@ extension Store: ResyncStore {
         try database.run("DELETE FROM carried_flags WHERE folder = ?1", folderID)
       }
     }
+    logStoredBatch(account: account, folder: folder, count: messages.count, stored: stored)
   }
 
   @discardableResult

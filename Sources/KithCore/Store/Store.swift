@@ -14,6 +14,12 @@ public final class Store {
   var hasSyncCache = false
   /// The parsed bodies of recently shown messages, for `messageDetail`.
   var bodyCache = ParsedBodyCache()
+  /// The raw messages stored since schema version 6; nil for an in-memory store, which keeps
+  /// them in the messages_raw table.
+  let bodyFiles: BodyFiles?
+  /// Whether this connection deleted messages whose bodies may be in a pack, so that
+  /// `compactBodyFilesIfNeeded` has something to look for.
+  var hasDeletedBodies = false
 
   /// Opens the store at `path`, creating the file and bringing its schema up to date.
   ///
@@ -24,9 +30,13 @@ public final class Store {
   }
 
   /// Opens the store at `path` with a WAL that the writing thread checkpoints itself once it
-  /// exceeds `walLimitBytes`; tests pass a small limit.
-  init(path: String, walLimitBytes: Int) throws {
+  /// exceeds `walLimitBytes`, and body packs that stop growing at `packLimitBytes`; tests pass
+  /// small limits.
+  init(
+    path: String, walLimitBytes: Int, packLimitBytes: Int64 = BodyFiles.defaultPackLimit
+  ) throws {
     let isNewFile = path != ":memory:" && !FileManager.default.fileExists(atPath: path)
+    bodyFiles = path == ":memory:" ? nil : BodyFiles(directory: Self.bodyDirectory(forStoreAt: path), packLimit: packLimitBytes)
     database = try Database(path: path)
     if isNewFile {
       try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
@@ -37,8 +47,10 @@ public final class Store {
       checkpointer = nil
     } else {
       let pageSize = try database.firstRow("PRAGMA page_size") { $0.int(0) } ?? 4096
+      let bodyDirectory = Self.bodyDirectory(forStoreAt: path)
       let checkpointer = WALCheckpointer(
-        path: path, pageSize: pageSize, blockingBytes: walLimitBytes)
+        path: path, pageSize: pageSize, blockingBytes: walLimitBytes,
+        beforeCheckpoint: { BodyFiles.syncNewestPacks(in: bodyDirectory) })
       checkpointer.attach(to: database)
       self.checkpointer = checkpointer
     }
@@ -46,6 +58,13 @@ public final class Store {
 
   deinit {
     checkpointer?.close()
+    // The last connection to close checkpoints the WAL into the database file.
+    try? bodyFiles?.syncAppendedData()
+  }
+
+  /// Returns the folder that holds the message bodies of the store at `path`.
+  public static func bodyDirectory(forStoreAt path: String) -> String {
+    path + "-bodies"
   }
 
   /// Opens a private in-memory store, for tests.
@@ -58,11 +77,13 @@ public final class Store {
     try Schema.userVersion(database)
   }
 
-  /// Runs SQLite's integrity and foreign key checks and returns whether both found nothing.
+  /// Runs SQLite's integrity and foreign key checks and reads every body in the body files,
+  /// and returns whether all of them found nothing wrong.
   public func integrityCheck() throws -> Bool {
     let lines = try database.rows("PRAGMA integrity_check") { $0.string(0) }
     let foreignKeyProblems = try database.rows("PRAGMA foreign_key_check") { $0.string(0) }
-    return lines == ["ok"] && foreignKeyProblems.isEmpty
+    guard lines == ["ok"], foreignKeyProblems.isEmpty else { return false }
+    return try damagedBodies().isEmpty
   }
 
   /// Returns the value of a PRAGMA that returns one value, such as `journal_mode`.
@@ -96,6 +117,7 @@ public final class Store {
 
   /// Deletes `account` with its folders, messages and threads. Contacts stay.
   public func deleteAccount(_ account: AccountID) throws {
+    hasDeletedBodies = true
     try database.transaction {
       try database.run("DELETE FROM messages WHERE account = ?1", account)
       try database.run("DELETE FROM accounts WHERE id = ?1", account)
@@ -150,8 +172,9 @@ public final class Store {
   }
 
   /// Returns the raw RFC 5322 bytes of a message, or nil when the id is unknown.
+  /// - Throws: `KithError` with `.store` when its body file is missing or damaged.
   public func rawMessage(_ id: MessageRowID) throws -> Data? {
-    try database.firstRow("SELECT raw FROM messages_raw WHERE message = ?1", id) { $0.data(0) } ?? nil
+    try storedBody(id)
   }
 
   /// Returns the IMAP flags of a message, or nil when the id is unknown.

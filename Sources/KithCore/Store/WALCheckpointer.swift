@@ -24,6 +24,8 @@ final class WALCheckpointer: @unchecked Sendable {
   let backgroundFrames: Int32
   let blockingFrames: Int32
   private let path: String
+  /// Runs before every checkpoint of this store's WAL, on the checkpointing thread.
+  private let beforeCheckpoint: @Sendable () -> Void
   private let queue = DispatchQueue(label: "kith.store.checkpoint", qos: .utility)
   private let lock = NSLock()
   private var isScheduled = false
@@ -31,8 +33,9 @@ final class WALCheckpointer: @unchecked Sendable {
   private var connection: Database?
 
   init(path: String, pageSize: Int, backgroundBytes: Int = defaultBackgroundBytes,
-       blockingBytes: Int = defaultBlockingBytes) {
+       blockingBytes: Int = defaultBlockingBytes, beforeCheckpoint: @escaping @Sendable () -> Void = {}) {
     self.path = path
+    self.beforeCheckpoint = beforeCheckpoint
     let pageSize = max(pageSize, 512)
     self.backgroundFrames = Int32(max(1, backgroundBytes / pageSize))
     self.blockingFrames = Int32(max(Int(backgroundFrames), blockingBytes / pageSize))
@@ -60,6 +63,7 @@ final class WALCheckpointer: @unchecked Sendable {
   fileprivate func didCommit(_ database: OpaquePointer?, frames: Int32) {
     if frames >= blockingFrames {
       waitUntilIdle()
+      beforeCheckpoint()
       // A failed checkpoint leaves the WAL longer, which costs space, not data, so the
       // commit still succeeds.
       let rc = sqlite3_wal_checkpoint_v2(database, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
@@ -99,6 +103,7 @@ final class WALCheckpointer: @unchecked Sendable {
         _ = try opened.firstRow("SELECT count(*) FROM sqlite_schema") { $0.int(0) }
         connection = opened
       }
+      beforeCheckpoint()
       try connection?.checkpointPassive()
     } catch {
       Store.logger.warning(

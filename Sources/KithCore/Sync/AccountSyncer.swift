@@ -94,6 +94,12 @@ public actor AccountSyncer {
         results.append(try syncFolderReportingFailure(folder, role: role, client: client, emit: emit))
       }
 
+      do {
+        try storeCall { try store.compactBodyFilesIfNeeded() }
+      } catch {
+        // Unreclaimed space costs disk, not mail; the next pass that deletes tries again.
+        logger.warning("body file compaction failed", metadata: ["error": "\(error)"])
+      }
       let summary = SyncSummary(folders: results)
       logger.info("sync finished", metadata: ["sync.fetched": String(summary.fetchedCount)])
       emit(.finished(summary))

@@ -7,12 +7,15 @@ public struct AuditFinding: Sendable, Equatable {
     case missing
     /// In the store but not on the server.
     case extra
+    /// In both, but the stored copy's bytes are missing or changed (see `BodyFiles`).
+    case damaged
   }
 
   public enum Reason: String, Sendable {
     case notFetched = "not fetched"
     case expungedOnServer = "expunged on server"
     case uidValidityChanged = "UIDVALIDITY changed"
+    case storedCopyDamaged = "stored copy damaged"
   }
 
   public var folder: String
@@ -52,6 +55,8 @@ public struct AuditReport: Sendable {
 public struct AuditRepairSummary: Sendable, Equatable {
   public var fetchedCount = 0
   public var removedCount = 0
+  /// Damaged stored copies replaced by a fresh fetch.
+  public var replacedCount = 0
   public var resetFolders: [String] = []
 }
 
@@ -163,6 +168,13 @@ public final class MailboxAuditor {
           folder: folder, uid: entry.uid, uidValidity: entry.uidValidity, kind: .extra,
           reason: reason, subject: entry.subject))
     }
+    for entry in try store.damagedBodies(account: account, folder: folder)
+    where entry.uidValidity == status.uidValidity && serverSet.contains(entry.uid) {
+      result.findings.append(
+        AuditFinding(
+          folder: folder, uid: entry.uid, uidValidity: entry.uidValidity, kind: .damaged,
+          reason: .storedCopyDamaged, subject: entry.subject))
+    }
     logger.debug(
       "folder audited",
       metadata: [
@@ -228,6 +240,15 @@ public final class MailboxAuditor {
         account: account, folder: folder.folder, uidValidity: uidValidity, messages: fetched)
       summary.fetchedCount += fetched.count
     }
+    let damaged = folder.findings.filter { $0.kind == .damaged }.map(\.uid)
+    let damagedBatches = stride(from: 0, to: damaged.count, by: max(1, batchMessageLimit)).map {
+      Array(damaged[$0..<min($0 + max(1, batchMessageLimit), damaged.count)])
+    }
+    try client.fetchMessages(batches: damagedBatches) { messages in
+      summary.replacedCount += try store.replaceBodies(
+        account: account, folder: folder.folder, uidValidity: uidValidity,
+        bodies: messages.map { (uid: $0.uid, raw: $0.body) })
+    }
     if let highest = folder.serverUIDs.last {
       try store.markFolderComplete(account: account, folder: folder.folder, highestUID: highest)
     }
@@ -235,7 +256,7 @@ public final class MailboxAuditor {
       "folder repaired",
       metadata: [
         "imap.mailbox": folder.folder, "audit.missing": String(missing.count),
-        "audit.expunged": String(expunged.count),
+        "audit.expunged": String(expunged.count), "audit.damaged": String(damaged.count),
       ])
   }
 }

@@ -56,6 +56,13 @@ public protocol SyncStore: AnyObject {
   ) throws
   /// Forgets every message of `folder` stored under an older UIDVALIDITY.
   func resetFolder(account: AccountID, folder: String, uidValidity: UInt32) throws
+  /// Gives back the space of deleted messages' bodies, if there is any to give back; runs
+  /// after each pass.
+  func compactBodyFilesIfNeeded() throws
+}
+
+extension SyncStore {
+  public func compactBodyFilesIfNeeded() throws {}
 }
 
 /// The store operations of an incremental resync: ranges fetched newest first, server flag

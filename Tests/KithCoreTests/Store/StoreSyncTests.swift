@@ -289,8 +289,8 @@ import Testing
     #expect(threads == 0)
   }
 
-  /// A killed process leaves the files as they are at that instant. Copying the database and
-  /// its WAL while a batch is half written gives the same files a SIGKILL would.
+  /// A killed process leaves the files as they are at that instant. Copying the database, its
+  /// WAL and the body files while a batch is half written gives the same files a SIGKILL would.
   @Test func killedMidBatchLeavesConsistentStore() throws {
     let folder = try StoreFixture.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -310,7 +310,7 @@ import Testing
     }
     _ = try? store.database.transaction {
       try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: batch)
-      for suffix in ["", "-wal"] {
+      for suffix in ["", "-wal", "-bodies"] {
         try FileManager.default.copyItem(
           atPath: path + suffix, toPath: snapshot.appendingPathComponent("kith.sqlite" + suffix).path)
       }

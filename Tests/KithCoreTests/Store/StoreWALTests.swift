@@ -9,12 +9,13 @@ import Testing
     return (attributes?[.size] as? NSNumber)?.intValue ?? 0
   }
 
-  /// Returns `count` messages from `firstUID` on, each with a body of about `bodyBytes`.
-  private static func batch(from firstUID: UID, count: Int, bodyBytes: Int) -> [FetchedMessage] {
+  /// Returns `count` messages from `firstUID` on, each with a Subject of about `subjectBytes`.
+  /// The bulk is in a header field because bodies go to the body files, not through the WAL.
+  private static func batch(from firstUID: UID, count: Int, subjectBytes: Int) -> [FetchedMessage] {
     (0..<count).map { offset in
       let uid = firstUID + UID(offset)
-      let body = String(repeating: "line \(uid) of a long body\r\n", count: bodyBytes / 27)
-      return StoreFixture.message(uid: uid, id: "m\(uid)@example.com", body: body)
+      let subject = String(repeating: "words \(uid) of a long subject ", count: subjectBytes / 30)
+      return StoreFixture.message(uid: uid, id: "m\(uid)@example.com", subject: subject)
     }
   }
 
@@ -30,7 +31,7 @@ import Testing
     // 40 batches of about 500 KB: 20 MB in all, five times the limit.
     var largestWAL = 0
     for index in 0..<40 {
-      let messages = Self.batch(from: UID(index * 10 + 1), count: 10, bodyBytes: 50_000)
+      let messages = Self.batch(from: UID(index * 10 + 1), count: 10, subjectBytes: 50_000)
       try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: messages)
       largestWAL = max(largestWAL, Self.fileSize(path + "-wal"))
     }
@@ -53,7 +54,7 @@ import Testing
 
     // About 6 MB, more than the 4 MB of WAL that start a background checkpoint.
     for index in 0..<12 {
-      let messages = Self.batch(from: UID(index * 10 + 1), count: 10, bodyBytes: 50_000)
+      let messages = Self.batch(from: UID(index * 10 + 1), count: 10, subjectBytes: 50_000)
       try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: messages)
     }
     let checkpointer = try #require(store.checkpointer)
@@ -87,7 +88,7 @@ import Testing
     let store = try Store(path: path)
     let account = try store.accountID(forKey: "ann@example.com")
     try store.storeFetched(
-      account: account, folder: "INBOX", uidValidity: 1, messages: Self.batch(from: 1, count: 3, bodyBytes: 20_000))
+      account: account, folder: "INBOX", uidValidity: 1, messages: Self.batch(from: 1, count: 3, subjectBytes: 20_000))
     #expect(try store.pragma("page_size") == "4096")
     #expect(try store.messageCount(account: account, folder: "INBOX") == 3)
     #expect(try store.integrityCheck())
@@ -103,7 +104,7 @@ import Testing
     #expect(try store.pragma("synchronous") == "2")
 
     try store.storeFetched(
-      account: account, folder: "INBOX", uidValidity: 1, messages: Self.batch(from: 1, count: 2, bodyBytes: 100))
+      account: account, folder: "INBOX", uidValidity: 1, messages: Self.batch(from: 1, count: 2, subjectBytes: 100))
     #expect(try store.pragma("synchronous") == "1")
 
     // Another connection, such as the one the UI writes read marks with, keeps FULL.
@@ -119,7 +120,7 @@ import Testing
       let store = try Store(path: path)
       let account = try store.accountID(forKey: "ann@example.com")
       for index in 0..<10 {
-        let messages = Self.batch(from: UID(index * 10 + 1), count: 10, bodyBytes: 50_000)
+        let messages = Self.batch(from: UID(index * 10 + 1), count: 10, subjectBytes: 50_000)
         try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: messages)
       }
     }

@@ -46,6 +46,44 @@ import Testing
     #expect(try store.storedUIDs(account: account, folder: "INBOX") == [1, 2, 3, 5])
   }
 
+  @Test func auditReplacesDamagedStoredCopy() async throws {
+    let messages = try ResyncFixture.messageFolder(count: 3)
+    let server = try MailServer.start(messages: messages)
+    defer { server.stop() }
+    let (store, account, folder) = try ResyncFixture.makeStore()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    _ = try await ResyncFixture.makeSyncer(server, store: store, account: account).syncOnce()
+    let id = try #require(try store.messageRowID(account: account, folder: "INBOX", uid: 2))
+    let original = try #require(try store.rawMessage(id))
+
+    // Zeros over the body's bytes, as a power loss leaves bytes that never reached the disk.
+    let location = try #require(try store.database.firstRow(
+      "SELECT pack, offset, length FROM body_locations WHERE message = ?1", id
+    ) { (pack: $0.int64(0), offset: $0.int64(1), length: $0.int64(2)) })
+    let pack = try FileHandle(forUpdating: URL(fileURLWithPath: try #require(store.bodyFiles).path(of: location.pack)))
+    try pack.seek(toOffset: UInt64(location.offset))
+    try pack.write(contentsOf: Data(count: Int(location.length)))
+    try pack.close()
+    #expect(throws: KithError.self) { try store.rawMessage(id) }
+
+    let auditor = MailboxAuditor(account: account, options: ResyncFixture.options(server), store: store)
+    let report = try auditor.audit()
+
+    let finding = try #require(report.findings.first)
+    #expect(report.findings.count == 1)
+    #expect(finding.kind == .damaged)
+    #expect(finding.uid == 2)
+    #expect(finding.reason == .storedCopyDamaged)
+
+    let summary = try auditor.repair(report)
+
+    #expect(summary.replacedCount == 1)
+    #expect(summary.fetchedCount == 0)
+    #expect(try store.rawMessage(id) == original)
+    #expect(try auditor.audit().isClean)
+    #expect(try store.integrityCheck())
+  }
+
   @Test func auditReportsUIDValidityChange() async throws {
     let messages = try ResyncFixture.messageFolder(count: 3)
     let server = try MailServer.start(messages: messages)
