@@ -46,7 +46,7 @@ public enum MessageParser {
       let context = Unmanaged.passUnretained(warnings).toOpaque()
       g_mime_parser_options_set_warning_callback(options, ParserWarnings.callback, context)
 
-      let input = RawMessageRepair.endingHeadersAtBlankLine(raw)
+      let input = RawMessageRepair.endingHeadersAtBlankLine(RawMessageRepair.withLineFeeds(raw))
       let cut: (Data) -> Data = headersOnly ? RawMessageRepair.throughFirstEmptyLine : { $0 }
       guard let message = parseSkippingLeadingJunk(input, cut: cut, options: options) else {
         if headersOnly {

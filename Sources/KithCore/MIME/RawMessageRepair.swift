@@ -2,6 +2,22 @@ import Foundation
 
 /// Fixes framing faults in raw messages that make GMime lose the header or the body.
 enum RawMessageRepair {
+  /// Returns the data with each CR turned into CR LF when it has CRs but no LF at all, as old
+  /// Mac mail programs wrote it. GMime ends lines only at LF, so it would read such a message
+  /// as one header line.
+  static func withLineFeeds(_ raw: Data) -> Data {
+    let hasLineFeed = raw.withUnsafeBytes { bytes in
+      bytes.baseAddress.map { memchr($0, 0x0A, bytes.count) != nil } ?? false
+    }
+    guard !hasLineFeed, raw.contains(0x0D) else { return raw }
+    var result = Data(capacity: raw.count + raw.count / 32)
+    for byte in raw {
+      result.append(byte)
+      if byte == 0x0D { result.append(0x0A) }
+    }
+    return result
+  }
+
   /// Returns the data without leading blank lines and without an mbox "From " line, which
   /// make GMime find no message or one with an empty header.
   static func withoutLeadingJunk(_ raw: Data) -> Data {

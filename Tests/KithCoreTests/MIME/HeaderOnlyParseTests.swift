@@ -36,6 +36,20 @@ import Testing
     }
   }
 
+  /// Old Mac mail programs ended lines with CR alone. Both parses read such a copy of each
+  /// corpus message like its CR LF form.
+  @Test func crOnlyLineEndsMatchCRLF() throws {
+    for name in try Fixtures.corpusFileNames() {
+      let crlf = Fixtures.withCRLF(try Fixtures.corpusMessage(name))
+      let crOnly = Data(crlf.filter { $0 != 0x0A })
+      let expected = MessageParser.parse(crlf)
+      let full = MessageParser.parse(crOnly)
+      #expect(Self.headerFields(full) == Self.headerFields(expected), "\(name)")
+      #expect(Self.headerFields(MessageParser.parseHeaders(crOnly)) == Self.headerFields(expected), "\(name)")
+      #expect(full.bodyText == expected.bodyText, "\(name)")
+    }
+  }
+
   /// Framing faults that move where the header ends, each in LF and CR LF form.
   @Test(arguments: [
     ("leading blank lines", "\n\nFrom: a@x.org\nSubject: one\n\nbody\n"),
