@@ -17,8 +17,9 @@ final class WALCheckpointer: @unchecked Sendable {
 
   /// Maximum WAL size in bytes before the committing thread checkpoints itself. The WAL can
   /// exceed it by the transaction that crossed it.
-  // TODO: the WAL file keeps its largest size, up to about this, until the last connection
-  // closes. `PRAGMA journal_size_limit` would shrink it, but made a first sync slower.
+  // TODO: the WAL file keeps its largest size until the last connection closes: about 21 MB
+  // in a first sync of 10,000 messages, since bodies no longer go through it.
+  // `PRAGMA journal_size_limit` would shrink it, but made a first sync slower.
   static let defaultBlockingBytes = 64 << 20
 
   let backgroundFrames: Int32

@@ -6,11 +6,23 @@ import Testing
 
 /// Builders for resync tests against a private Dovecot and a real `Store`.
 enum ResyncFixture {
+  /// The folder that holds this test process's message folders and stores. It is removed when
+  /// the process exits, because the tests that use them do not remove them one by one.
+  static let scratch: URL = {
+    let url = scratchURL()
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: ResyncFixture.scratchURL()) }
+    return url
+  }()
+
+  private static func scratchURL() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("kith-resync-tests-\(getpid())")
+  }
+
   /// Writes `count` small messages `NNN.eml` with Message-ID `<mNNN@example.com>` from
   /// `senderNNN@example.com` into a new temporary folder; the server gives them UIDs 1...count.
   static func messageFolder(count: Int, prefix: String = "m") throws -> URL {
-    let folder = FileManager.default.temporaryDirectory
-      .appendingPathComponent("kith-resync-\(UUID().uuidString.prefix(8))")
+    let folder = scratch.appendingPathComponent("messages-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     for index in 0..<count {
       let name = String(format: "%03d", index + 1)
@@ -41,8 +53,7 @@ enum ResyncFixture {
 
   /// Returns a new file-backed store and the id of the server user's account in it.
   static func makeStore() throws -> (Store, AccountID, URL) {
-    let folder = FileManager.default.temporaryDirectory
-      .appendingPathComponent("kith-resync-store-\(UUID().uuidString.prefix(8))")
+    let folder = scratch.appendingPathComponent("store-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let store = try Store(path: folder.appendingPathComponent("kith.sqlite").path)
     let account = try store.accountID(forKey: "kith@example.test")
