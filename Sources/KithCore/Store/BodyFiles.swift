@@ -20,10 +20,12 @@ struct BodyLocation: Equatable, Sendable {
 /// each body once. The store keeps each body's `BodyLocation`.
 ///
 /// Contract: call `append` and `removePack` only inside a write transaction of the store,
-/// whose lock keeps two processes from appending at once. Appends go to the newest pack until
-/// it reaches `packLimit` bytes. After that the pack is not written again, so only then may
-/// compaction move its live bodies and remove it. Bytes whose transaction rolled back stay
-/// unreferenced, so they count as dead space. See `syncNewestPacks` for what reaches the disk
+/// whose lock keeps two processes from appending at once. A writer opens the newest pack and
+/// appends to it until it reaches `packLimit` bytes, then starts a pack numbered above all
+/// others. It keeps a shared `flock` on the pack it appends to. So a pack that is not the
+/// newest and that no process holds a lock on is never written again (see `lockIfClosed`),
+/// and only such a pack may compaction empty and remove. Bytes whose transaction rolled back
+/// stay unreferenced, so they count as dead space. See `syncPacks` for what reaches the disk
 /// when. Not thread-safe, like `Store`.
 final class BodyFiles {
   /// Packs stop growing at 64 MiB, which bounds the dead space a never-compacted pack keeps.
@@ -74,7 +76,7 @@ final class BodyFiles {
   func syncAppendedData() throws {
     guard hasUnsyncedData, appendDescriptor >= 0 else { return }
     if fdatasync(appendDescriptor) != 0 {
-      throw KithError(.store, "Flushing message bodies to \(path(of: appendPack)) failed.", cause: Self.errnoText())
+      throw fileError("Flushing message bodies to \(path(of: appendPack))")
     }
     hasUnsyncedData = false
   }
@@ -98,17 +100,15 @@ final class BodyFiles {
 
   private func openForAppending(_ pack: Int64) throws {
     let descriptor = open(path(of: pack), O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
-      throw KithError(.store, "Opening the message body file \(path(of: pack)) failed.", cause: Self.errnoText())
-    }
+    guard descriptor >= 0 else { throw fileError("Opening the message body file \(path(of: pack))") }
+    // Released when the descriptor closes, also when the process is killed.
+    _ = flock(descriptor, LOCK_SH)
     appendDescriptor = descriptor
   }
 
   private func createDirectory() throws {
     if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-      throw KithError(
-        .store, "Creating the message body folder \(directory) failed; check that its parent folder is writable.",
-        cause: Self.errnoText())
+      throw fileError("Creating the message body folder \(directory)")
     }
   }
 
@@ -118,67 +118,88 @@ final class BodyFiles {
       let result = pwrite(descriptor, bytes.baseAddress! + written, bytes.count - written, off_t(offset) + off_t(written))
       if result < 0 {
         if errno == EINTR { continue }
-        throw KithError(
-          .store, "Writing a message body to \(path(of: appendPack)) failed; free some disk space and sync again.",
-          cause: Self.errnoText())
+        throw fileError("Writing a message body to \(path(of: appendPack))")
       }
       written += result
     }
   }
 
-  /// Flushes the two newest packs of `directory` to the disk, whichever process wrote them.
-  /// The WAL checkpointer calls it before copying committed rows into the database file, so
-  /// that rows there never point at bytes a power loss could still take away.
+  /// Flushes every pack of `directory` changed at or after `since` (seconds since 1970) to
+  /// the disk, whichever process wrote it, and returns the time this call started, for the
+  /// next call. The WAL checkpointer calls it before copying committed rows into the database
+  /// file, so that rows there never point at bytes a power loss could still take away.
   ///
   /// Batches commit without it: a flush per batch made a first sync of 10,000 messages about
   /// 0.5 s slower in bench/sync. Like SQLite with `synchronous = NORMAL`, a power loss can then
   /// hit rows that are still only in the WAL; their bodies fail the checksum when read, and
   /// `kith audit --repair` fetches them again.
-  static func syncNewestPacks(in directory: String) {
+  static func syncPacks(in directory: String, changedSince since: Double) -> Double {
+    let started = Date().timeIntervalSince1970
     let packs = BodyFiles(directory: directory)
-    for pack in ((try? packs.packNumbers()) ?? []).sorted().suffix(2) {
+    for pack in (try? packs.packNumbers()) ?? [] {
+      var info = stat()
+      guard stat(packs.path(of: pack), &info) == 0,
+        Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9 >= since
+      else { continue }
       let descriptor = open(packs.path(of: pack), O_RDONLY | O_CLOEXEC)
       guard descriptor >= 0 else { continue }
       _ = fdatasync(descriptor)
       Glibc.close(descriptor)
     }
+    // One second of overlap covers file systems whose times are coarser than the clock.
+    return started - 1
   }
 
   // MARK: Reading
 
   /// Returns the body at `location`.
-  /// - Throws: `KithError` with `.store` when the file is missing, shorter than the location
-  ///   says, or holds bytes whose checksum differs (a body lost in a power loss, say).
+  /// - Throws: `KithError` with `.store` when the file is missing, ends before the location
+  ///   does or contains bytes whose checksum differs (a body lost in a power loss, say). Also
+  ///   when the file cannot be read at all (no permission, say).
   func read(_ location: BodyLocation) throws -> Data {
-    let data = try readBytes(location)
-    let checksum = data.withUnsafeBytes { BodyChecksum.of($0) }
-    guard checksum == location.checksum else {
+    guard let data = try bytesIfPresent(location) else {
+      throw Self.damaged(location, "its file is missing or ends before it")
+    }
+    guard data.withUnsafeBytes({ BodyChecksum.of($0) }) == location.checksum else {
       throw Self.damaged(location, "its bytes differ from those written")
     }
     return data
   }
 
-  /// Returns the bytes at `location` without checking them, for moving them elsewhere.
-  func readBytes(_ location: BodyLocation) throws -> Data {
+  /// Returns whether the body at `location` is there with its checksum.
+  /// - Throws: `KithError` with `.store` when the file cannot be read for another reason, such
+  ///   as a missing permission, which refetching would not cure.
+  func isIntact(_ location: BodyLocation) throws -> Bool {
+    guard let data = try bytesIfPresent(location) else { return false }
+    return data.withUnsafeBytes { BodyChecksum.of($0) } == location.checksum
+  }
+
+  /// Returns the bytes at `location` without checking them, or nil when the file is missing or
+  /// ends before the location does.
+  func bytesIfPresent(_ location: BodyLocation) throws -> Data? {
     let descriptor = open(path(of: location.pack), O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
-      if errno == ENOENT { throw Self.damaged(location, "its file is missing") }
-      throw KithError(.store, "Opening the message body file \(path(of: location.pack)) failed.", cause: Self.errnoText())
+      if errno == ENOENT { return nil }
+      throw fileError("Opening the message body file \(path(of: location.pack))")
     }
     defer { Glibc.close(descriptor) }
     var data = Data(count: Int(location.length))
     var done = 0
-    let complete = data.withUnsafeMutableBytes { buffer -> Bool in
+    var readError: Int32 = 0
+    data.withUnsafeMutableBytes { buffer in
       while done < buffer.count {
         let result = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(location.offset) + off_t(done))
         if result < 0 && errno == EINTR { continue }
-        if result <= 0 { return false }
+        if result < 0 { readError = errno }
+        if result <= 0 { return }
         done += result
       }
-      return true
     }
-    guard complete else { throw Self.damaged(location, "its file ends before it") }
-    return data
+    if readError != 0 {
+      errno = readError
+      throw fileError("Reading the message body file \(path(of: location.pack))")
+    }
+    return done == data.count ? data : nil
   }
 
   // MARK: Packs
@@ -199,6 +220,22 @@ final class BodyFiles {
     return Int64(info.st_size)
   }
 
+  /// Returns a descriptor that holds an exclusive lock on `pack` when the pack is closed for
+  /// appends: it is not the newest pack and no process appends to it. Returns nil otherwise.
+  /// Close the descriptor after removing the pack, or to give the lock back.
+  func lockIfClosed(_ pack: Int64) throws -> Int32? {
+    guard let newest = try packNumbers().max(), pack < newest, pack != appendPack || appendDescriptor < 0 else {
+      return nil
+    }
+    let descriptor = open(path(of: pack), O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+      Glibc.close(descriptor)
+      return nil
+    }
+    return descriptor
+  }
+
   /// Deletes a pack that no row points into any more.
   func removePack(_ pack: Int64) {
     if pack == appendPack && appendDescriptor >= 0 {
@@ -211,7 +248,7 @@ final class BodyFiles {
   private func fileSize(_ descriptor: Int32, pack: Int64) throws -> Int64 {
     var info = stat()
     guard fstat(descriptor, &info) == 0 else {
-      throw KithError(.store, "Reading the size of \(path(of: pack)) failed.", cause: Self.errnoText())
+      throw fileError("Reading the size of \(path(of: pack))")
     }
     return Int64(info.st_size)
   }
@@ -222,7 +259,18 @@ final class BodyFiles {
       "The stored copy of this message is damaged: \(reason) (body file \(location.pack).pack, offset \(location.offset)). `kith audit --repair` fetches it again.")
   }
 
-  private static func errnoText() -> String {
-    String(cString: strerror(errno))
+  /// Returns the error for a failed file operation, described by `action` ("Opening FILE"),
+  /// with errno's reason and what to do.
+  private func fileError(_ action: String) -> KithError {
+    let code = errno
+    let reason = String(cString: strerror(code))
+    let advice: String
+    switch code {
+    case ENOSPC, EDQUOT: advice = "Free some disk space and try again."
+    case EACCES, EPERM, EROFS: advice = "Check that \(directory) and its files are writable by you."
+    case ENOTDIR, EEXIST: advice = "Move the file that is in the way of \(directory)."
+    default: advice = "Check the disk and \(directory)."
+    }
+    return KithError(.store, "\(action) failed: \(reason). \(advice)", cause: reason)
   }
 }

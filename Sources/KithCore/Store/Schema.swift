@@ -229,7 +229,8 @@ enum Schema {
 
   // New bodies go to append-only files beside the store (see `BodyFiles`), and this table
   // says where each one is. Bodies stored before stay in messages_raw, which an in-memory
-  // store still uses. `checksum` holds the UInt64 bit pattern of `BodyChecksum`.
+  // store still uses. `checksum` holds the UInt64 bit pattern of `BodyChecksum`. The index
+  // covers `length`, so that summing a pack's live bytes reads only the index.
   private static let version6 = """
     CREATE TABLE body_locations (
       message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
@@ -238,6 +239,6 @@ enum Schema {
       length INTEGER NOT NULL,
       checksum INTEGER NOT NULL
     );
-    CREATE INDEX body_locations_by_pack ON body_locations (pack);
+    CREATE INDEX body_locations_by_pack ON body_locations (pack, length);
     """
 }

@@ -35,6 +35,7 @@ extension Store {
 
   /// Returns the messages of `folder` whose stored copy in the body files is missing or
   /// changed, after reading each one, ordered by UID.
+  /// - Throws: `KithError` with `.store` when a pack cannot be read at all (no permission, say).
   public func damagedBodies(account: AccountID, folder: String) throws -> [StoredAuditEntry] {
     guard let bodyFiles else { return [] }
     let rows = try database.rows(
@@ -54,7 +55,7 @@ extension Store {
           checksum: UInt64(bitPattern: row.int64(6)))
       )
     }
-    return rows.filter { (try? bodyFiles.read($0.location)) == nil }.map(\.entry)
+    return try rows.filter { try !bodyFiles.isIntact($0.location) }.map(\.entry)
   }
 
   /// Stores fresh copies of the raw messages with these UIDs in `folder` under `uidValidity`,

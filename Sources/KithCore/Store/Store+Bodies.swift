@@ -46,34 +46,40 @@ extension Store {
 
   /// Returns the messages whose body file is missing, too short or contains other bytes than
   /// those written, after reading every body.
+  /// - Throws: `KithError` with `.store` when a pack cannot be read at all (no permission, say).
   public func damagedBodies() throws -> [MessageRowID] {
     guard let bodyFiles else { return [] }
     let rows = try database.rows(
       "SELECT message, pack, offset, length, checksum FROM body_locations ORDER BY pack, offset"
     ) { (id: MessageRowID($0.int64(0)), location: Self.location($0, first: 1)) }
-    return rows.filter { (try? bodyFiles.read($0.location)) == nil }.map(\.id)
+    return try rows.filter { try !bodyFiles.isIntact($0.location) }.map(\.id)
   }
 
-  /// Runs `compactBodyFiles` when this connection deleted messages since the last call.
+  /// Runs `compactBodyFiles` once per store connection, and again after each deletion on
+  /// this connection. The first run catches space left by a killed process or another one.
   public func compactBodyFilesIfNeeded() throws {
-    guard hasDeletedBodies else { return }
+    guard hasDeletedBodies || !hasCheckedBodyFiles else { return }
     hasDeletedBodies = false
+    hasCheckedBodyFiles = true
     try compactBodyFiles()
   }
 
-  /// Moves the live bodies out of each full pack that is more than half dead space, into the
-  /// newest pack, and deletes that pack. Returns how many packs it deleted.
+  /// Moves the live bodies out of each closed pack (see `BodyFiles.lockIfClosed`) that is more
+  /// than half dead space into the pack this connection appends to, and deletes that pack.
+  /// Returns how many packs it deleted.
   ///
-  /// A damaged body moves with its old checksum, so that it stays visible as damaged. The
-  /// moves commit with FULL syncing before the old pack goes, because after a power loss a
-  /// rolled-back move would point into a deleted file.
+  /// A body whose bytes are missing moves as zeros with its old checksum, so that it stays
+  /// visible as damaged. Any other read failure keeps the pack. The moves commit with FULL
+  /// syncing before the old pack goes, because after a power loss a rolled-back move would
+  /// point into a deleted file.
   @discardableResult
   public func compactBodyFiles() throws -> Int {
     guard let bodyFiles else { return 0 }
     var removed = 0
     for pack in try bodyFiles.packNumbers().sorted() {
-      // A pack below the limit may still get appends, from this or another process.
-      guard let size = bodyFiles.size(of: pack), size >= bodyFiles.packLimit else { continue }
+      guard let lock = try bodyFiles.lockIfClosed(pack) else { continue }
+      defer { close(lock) }
+      guard let size = bodyFiles.size(of: pack) else { continue }
       let emptied = try withFullSync {
         try database.transaction { () throws -> Bool in
           let live =
@@ -85,16 +91,13 @@ extension Store {
             "SELECT message, pack, offset, length, checksum FROM body_locations WHERE pack = ?1", pack
           ) { (message: $0.int64(0), location: Self.location($0, first: 1)) }
           for row in rows {
-            let bytes: Data
-            do {
-              bytes = try bodyFiles.readBytes(row.location)
-            } catch {
-              // Zeros keep the old checksum failing, so the copy still reads as damaged.
+            var bytes = try bodyFiles.bytesIfPresent(row.location)
+            if bytes == nil {
               Self.logger.error(
-                "reading a body to move it failed", metadata: ["store.message": "\(row.message)", "error": "\(error)"])
-              bytes = Data(count: Int(row.location.length))
+                "moving a damaged body", metadata: ["store.message": "\(row.message)", "store.pack": "\(pack)"])
             }
-            let moved = try bodyFiles.append(bytes)
+            let moved = try bodyFiles.append(bytes ?? Data(count: Int(row.location.length)))
+            bytes = nil
             try database.run(
               "UPDATE body_locations SET pack = ?1, offset = ?2 WHERE message = ?3",
               moved.pack, moved.offset, row.message)

@@ -20,6 +20,8 @@ public final class Store {
   /// Whether this connection deleted messages whose bodies may be in a pack, so that
   /// `compactBodyFilesIfNeeded` has something to look for.
   var hasDeletedBodies = false
+  /// Whether `compactBodyFilesIfNeeded` ran on this connection.
+  var hasCheckedBodyFiles = false
 
   /// Opens the store at `path`, creating the file and bringing its schema up to date.
   ///
@@ -36,8 +38,10 @@ public final class Store {
     path: String, walLimitBytes: Int, packLimitBytes: Int64 = BodyFiles.defaultPackLimit
   ) throws {
     let isNewFile = path != ":memory:" && !FileManager.default.fileExists(atPath: path)
-    bodyFiles = path == ":memory:" ? nil : BodyFiles(directory: Self.bodyDirectory(forStoreAt: path), packLimit: packLimitBytes)
     database = try Database(path: path)
+    // SQLite opens the file a symbolic link points to, so the bodies go beside that file too.
+    let bodyDirectory = Self.bodyDirectory(forStoreAt: Self.resolvingLinks(path))
+    bodyFiles = path == ":memory:" ? nil : BodyFiles(directory: bodyDirectory, packLimit: packLimitBytes)
     if isNewFile {
       try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
@@ -47,10 +51,10 @@ public final class Store {
       checkpointer = nil
     } else {
       let pageSize = try database.firstRow("PRAGMA page_size") { $0.int(0) } ?? 4096
-      let bodyDirectory = Self.bodyDirectory(forStoreAt: path)
+      let flusher = PackFlusher(directory: bodyDirectory)
       let checkpointer = WALCheckpointer(
         path: path, pageSize: pageSize, blockingBytes: walLimitBytes,
-        beforeCheckpoint: { BodyFiles.syncNewestPacks(in: bodyDirectory) })
+        beforeCheckpoint: { flusher.flush() })
       checkpointer.attach(to: database)
       self.checkpointer = checkpointer
     }
@@ -62,9 +66,17 @@ public final class Store {
     try? bodyFiles?.syncAppendedData()
   }
 
-  /// Returns the folder that holds the message bodies of the store at `path`.
+  /// Returns the folder that contains the message bodies of the store file at `path`; pass
+  /// the path with symbolic links resolved.
   public static func bodyDirectory(forStoreAt path: String) -> String {
     path + "-bodies"
+  }
+
+  /// Returns `path` with symbolic links resolved, or `path` itself when it does not exist.
+  static func resolvingLinks(_ path: String) -> String {
+    guard let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    return String(cString: resolved)
   }
 
   /// Opens a private in-memory store, for tests.
@@ -268,5 +280,24 @@ public struct MessageLocation: Hashable, Sendable {
     self.folder = folder
     self.uidValidity = uidValidity
     self.uid = uid
+  }
+}
+
+/// Flushes the packs changed since its previous flush; the WAL checkpointer calls it on its
+/// own thread before each checkpoint.
+private final class PackFlusher: @unchecked Sendable {
+  private let directory: String
+  private let lock = NSLock()
+  /// Seconds since 1970 from which a pack's change time means it needs a flush.
+  private var since: Double = 0
+
+  init(directory: String) {
+    self.directory = directory
+  }
+
+  func flush() {
+    lock.lock()
+    defer { lock.unlock() }
+    since = BodyFiles.syncPacks(in: directory, changedSince: since)
   }
 }

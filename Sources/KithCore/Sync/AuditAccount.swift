@@ -115,6 +115,7 @@ public final class MailboxAuditor {
     for folder in report.folders where folder.error == nil && !folder.findings.isEmpty {
       try repair(folder, client: client, summary: &summary)
     }
+    try store.compactBodyFilesIfNeeded()
     logger.info(
       "repair finished",
       metadata: [

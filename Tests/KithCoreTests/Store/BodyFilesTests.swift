@@ -157,13 +157,13 @@ import Testing
     try store.removeMessages(account: account, folder: "INBOX", uids: expunged)
     try store.compactBodyFilesIfNeeded()
 
-    let kept = messages.filter { $0.uid % 5 == 0 }
+    let remaining = messages.filter { $0.uid % 5 == 0 }
     let bytesAfter = Self.packBytes(directory)
     #expect(Self.packCount(directory) < packsBefore)
     // The full packs are gone; what stays is the kept bodies and the last, growing pack.
     #expect(bytesAfter < bytesBefore / 2)
-    #expect(bytesAfter >= kept.reduce(0) { $0 + $1.raw.count })
-    for message in kept {
+    #expect(bytesAfter >= remaining.reduce(0) { $0 + $1.raw.count })
+    for message in remaining {
       let id = try #require(try store.messageRowID(account: account, folder: "INBOX", uid: message.uid))
       #expect(try store.rawMessage(id) == message.raw)
     }
@@ -174,11 +174,98 @@ import Testing
     // New mail after compaction appends without overwriting a kept body.
     let more = Self.batch(from: 1_001, count: 5, bodyBytes: 4_000)
     try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: more)
-    for message in kept + more {
+    for message in remaining + more {
       let id = try #require(try store.messageRowID(account: account, folder: "INBOX", uid: message.uid))
       #expect(try store.rawMessage(id) == message.raw)
     }
     #expect(try store.integrityCheck())
+  }
+
+  /// A process killed after deleting mail never compacted; the next connection does, once.
+  @Test func nextConnectionCompactsLeftovers() throws {
+    let (folder, path, store, account) = try Self.fileStore(packLimit: 64 << 10)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let messages = Self.batch(from: 1, count: 60, bodyBytes: 4_000)
+    try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: messages)
+    try store.removeMessages(account: account, folder: "INBOX", uids: messages.map(\.uid).filter { $0 > 5 })
+    let directory = Store.bodyDirectory(forStoreAt: path)
+    let packsBefore = Self.packCount(directory)
+
+    let next = try Store(path: path, walLimitBytes: WALCheckpointer.defaultBlockingBytes, packLimitBytes: 64 << 10)
+    try next.compactBodyFilesIfNeeded()
+
+    #expect(Self.packCount(directory) < packsBefore)
+    for message in messages.prefix(5) {
+      let id = try #require(try next.messageRowID(account: account, folder: "INBOX", uid: message.uid))
+      #expect(try next.rawMessage(id) == message.raw)
+    }
+    #expect(try next.integrityCheck())
+  }
+
+  /// A pack another connection still appends to stays, even when it is all dead space. Once
+  /// that connection closes, the pack goes, although it never reached the size limit.
+  @Test func packInUseIsNotCompacted() throws {
+    let (folder, path, _, account) = try Self.fileStore()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var writer: Store? = try Store(path: path)
+    let early = Self.batch(from: 1, count: 20, bodyBytes: 4_000)
+    try writer?.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: early)
+    // A one-byte limit makes this connection start a new pack at each append.
+    let other = try Store(path: path, walLimitBytes: WALCheckpointer.defaultBlockingBytes, packLimitBytes: 1)
+    let late = Self.batch(from: 100, count: 2, bodyBytes: 4_000)
+    try other.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: late)
+    let bodyFiles = try #require(other.bodyFiles)
+    #expect(try bodyFiles.packNumbers().sorted() == [1, 2, 3])
+    try other.removeMessages(account: account, folder: "INBOX", uids: early.map(\.uid))
+
+    #expect(try other.compactBodyFiles() == 0)
+    #expect(FileManager.default.fileExists(atPath: bodyFiles.path(of: 1)))
+
+    writer = nil
+    #expect(try other.compactBodyFiles() == 1)
+    #expect(!FileManager.default.fileExists(atPath: bodyFiles.path(of: 1)))
+    let id = try #require(try other.messageRowID(account: account, folder: "INBOX", uid: 101))
+    #expect(try other.rawMessage(id) == late[1].raw)
+    #expect(try other.integrityCheck())
+  }
+
+  @Test func storeReachedThroughLinkKeepsOneBodyFolder() throws {
+    let (folder, path, store, account) = try Self.fileStore()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let messages = Self.batch(from: 1, count: 2, bodyBytes: 500)
+    try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: messages)
+    let linkFolder = folder.appendingPathComponent("elsewhere")
+    try FileManager.default.createDirectory(at: linkFolder, withIntermediateDirectories: true)
+    let link = linkFolder.appendingPathComponent("link.sqlite").path
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+
+    let throughLink = try Store(path: link)
+    let more = Self.batch(from: 10, count: 2, bodyBytes: 500)
+    try throughLink.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: more)
+
+    #expect(!FileManager.default.fileExists(atPath: Store.bodyDirectory(forStoreAt: link)))
+    for message in messages + more {
+      for reader in [store, throughLink] {
+        let id = try #require(try reader.messageRowID(account: account, folder: "INBOX", uid: message.uid))
+        #expect(try reader.rawMessage(id) == message.raw)
+      }
+    }
+  }
+
+  /// A pack that cannot be read (here a folder in its place) is an error, not damage that a
+  /// fetch would repair.
+  @Test func unreadablePackIsAnErrorNotDamage() throws {
+    let (folder, _, store, account) = try Self.fileStore()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: Self.batch(from: 1, count: 2, bodyBytes: 500))
+    let bodyFiles = try #require(store.bodyFiles)
+    try FileManager.default.removeItem(atPath: bodyFiles.path(of: 1))
+    try FileManager.default.createDirectory(atPath: bodyFiles.path(of: 1), withIntermediateDirectories: false)
+
+    let error = try #require(throws: KithError.self) { try store.damagedBodies() }
+    #expect(error.message.contains("Reading the message body file"))
+    #expect(error.message.contains("Is a directory"))
+    #expect(throws: KithError.self) { try store.damagedBodies(account: account, folder: "INBOX") }
   }
 
   @Test func failedBatchLeavesNoRows() throws {
