@@ -14,17 +14,27 @@ extension CommandContext {
   }
 
   func showStored(id: Int64) throws -> Int32 {
-    guard let raw = try store().rawMessage(MessageRowID(id)) else {
+    let store = try store()
+    guard let raw = try store.rawMessage(MessageRowID(id)) else {
       throw KithError(.notFound, "Message \(id) was not found in the store \(paths.storeFile.path).")
     }
-    printMessage(raw)
+    var parsed = MessageParser.parse(raw)
+    // The pane shows the server's arrival time for a message without a Date header.
+    if parsed.date == nil {
+      parsed.date = try store.shownDate(of: MessageRowID(id))
+    }
+    printMessage(parsed)
     return 0
   }
 
   /// Prints the message as the message pane shows it, sanitized so that a pager or terminal
   /// never receives control characters from the mail.
   private func printMessage(_ raw: Data) {
-    let text = MessageRenderer.render(MessageParser.parse(raw))
+    printMessage(MessageParser.parse(raw))
+  }
+
+  private func printMessage(_ parsed: ParsedMessage) {
+    let text = MessageRenderer.render(parsed)
     var output = TerminalText.sanitizeBody(text)
     if !output.hasSuffix("\n") { output += "\n" }
     FileHandle.standardOutput.write(Data(output.utf8))

@@ -1,4 +1,5 @@
 import Foundation
+import KithCore
 import KithTestSupport
 import Testing
 
@@ -31,5 +32,29 @@ import Testing
     #expect(controls.isEmpty, "output: \(result.standardOutput.debugDescription)")
     #expect(result.standardOutput.contains("Body with a clear screen"))
     #expect(result.standardOutput.contains("subject"))
+  }
+
+  /// The pane shows the server's arrival time for a message without a Date header, and
+  /// `kith show --id` prints what the pane shows.
+  @Test func storedMessageWithoutDateShowsArrival() throws {
+    let folder = try makeTestFolder("show-arrival")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let storePath = folder.appendingPathComponent("kith.sqlite").path
+    let raw = Data("From: Ann <ann@example.test>\r\nSubject: no date\r\n\r\nBody\r\n".utf8)
+    // 2023-11-14 22:13:20 UTC, a day away from any date in the other fields.
+    let arrival = Date(timeIntervalSince1970: 1_700_000_000)
+    do {
+      let store = try Store(path: storePath)
+      let account = try store.accountID(forKey: "ann@example.test")
+      let message = FetchedMessage(
+        uid: 1, flags: [], internalDate: arrival, raw: raw, parsed: MessageParser.parseHeaders(raw))
+      try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: [message])
+    }
+
+    let result = try KithProcess(folder: folder).run(["show", "--id", "1", "--store", storePath])
+
+    #expect(result.status == 0)
+    #expect(!result.standardOutput.contains("(no date)"), "output: \(result.standardOutput)")
+    #expect(result.standardOutput.contains("2023"), "output: \(result.standardOutput)")
   }
 }

@@ -158,6 +158,12 @@ final class BodyFiles {
   ///   when the file cannot be read at all (no permission, say).
   func read(_ location: BodyLocation) throws -> Data {
     guard let data = try bytesIfPresent(location) else {
+      guard FileManager.default.fileExists(atPath: directory) else {
+        // A store copied or moved without its bodies folder, rather than a lost write.
+        throw KithError(
+          .store,
+          "The stored copy of this message is missing: the folder \(directory) does not exist. If the store was copied or moved, copy that folder with it; otherwise `kith audit --repair` fetches the messages again.")
+      }
       throw Self.damaged(location, "its file is missing or ends before it")
     }
     guard data.withUnsafeBytes({ BodyChecksum.of($0) }) == location.checksum else {
@@ -267,7 +273,7 @@ final class BodyFiles {
     let advice: String
     switch code {
     case ENOSPC, EDQUOT: advice = "Free some disk space and try again."
-    case EACCES, EPERM, EROFS: advice = "Check that \(directory) and its files are writable by you."
+    case EACCES, EPERM, EROFS: advice = "Check that you can read and write \(directory) and its files."
     case ENOTDIR, EEXIST: advice = "Move the file that is in the way of \(directory)."
     default: advice = "Check the disk and \(directory)."
     }

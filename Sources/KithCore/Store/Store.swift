@@ -241,6 +241,12 @@ public final class Store {
     }
   }
 
+  /// Returns the date the views show and sort a message by: its Date header, else the
+  /// server's arrival time. Nil when the id is unknown or neither is known.
+  public func shownDate(of id: MessageRowID) throws -> Date? {
+    try database.firstRow("SELECT sort_date FROM messages WHERE id = ?1", id) { $0.date(0) } ?? nil
+  }
+
   /// Returns where a message is stored on the server, for sending flag changes back, or nil
   /// when the id is unknown.
   public func location(of id: MessageRowID) throws -> MessageLocation? {

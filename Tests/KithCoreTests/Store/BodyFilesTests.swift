@@ -91,7 +91,7 @@ import Testing
     #expect(try reader.rawMessage(last) == messages[19].raw)
   }
 
-  @Test(arguments: ["changed", "truncated", "removed"])
+  @Test(arguments: ["changed", "truncated", "removed", "folder not copied"])
   func damagedBodyReadFails(damage: String) throws {
     let (folder, _, store, account) = try Self.fileStore()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -113,21 +113,26 @@ import Testing
     case "truncated":
       let size = try #require((try FileManager.default.attributesOfItem(atPath: packPath))[.size] as? NSNumber)
       #expect(truncate(packPath, off_t(size.intValue - 10)) == 0)
-    default:
+    case "removed":
       try FileManager.default.removeItem(atPath: packPath)
+    default:
+      try FileManager.default.removeItem(atPath: bodyFiles.directory)
     }
+    let wholeFile = damage == "removed" || damage == "folder not copied"
+    // A missing folder says what to copy, rather than calling each message damaged.
+    let expectedWord = damage == "folder not copied" ? "does not exist" : "damaged"
 
     let error = try #require(throws: KithError.self) { try store.rawMessage(last) }
     #expect(error.code == .store)
-    #expect(error.message.contains("damaged"))
+    #expect(error.message.contains(expectedWord))
     #expect(error.message.contains("kith audit --repair"))
     // The pane still shows the stored header fields, with the error as the body.
     let detail = try #require(try store.messageDetail(last))
     #expect(detail.subject == "Subject")
-    #expect(detail.bodyText.contains("damaged"))
+    #expect(detail.bodyText.contains(expectedWord))
     #expect(try !store.integrityCheck())
-    #expect(try store.damagedBodies() == (damage == "removed" ? ids : [last]))
-    if damage != "removed" {
+    #expect(try store.damagedBodies() == (wholeFile ? ids : [last]))
+    if !wholeFile {
       #expect(try store.rawMessage(first) != nil)
     }
   }
