@@ -44,6 +44,30 @@ import Testing
     #expect(try store.integrityCheck())
   }
 
+  /// A WAL grown past `Schema.walSizeLimitBytes` shrinks to it when a later write starts
+  /// the WAL over after a checkpoint.
+  @Test func walFileShrinksAfterLargeSync() throws {
+    let folder = try StoreFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("kith.sqlite").path
+    let store = try Store(path: path, walLimitBytes: 24 << 20)
+    let account = try store.accountID(forKey: "ann@example.com")
+    var largestWAL = 0
+    for index in 0..<40 {
+      let messages = Self.batch(from: UID(index * 10 + 1), count: 10, subjectBytes: 50_000)
+      try store.storeFetched(account: account, folder: "INBOX", uidValidity: 1, messages: messages)
+      largestWAL = max(largestWAL, Self.fileSize(path + "-wal"))
+    }
+    #expect(largestWAL > Schema.walSizeLimitBytes)
+
+    let checkpointer = try #require(store.checkpointer)
+    checkpointer.waitUntilIdle()
+    try store.setOwner("ann", of: account)
+
+    #expect(Self.fileSize(path + "-wal") <= Schema.walSizeLimitBytes)
+    #expect(try store.integrityCheck())
+  }
+
   @Test func backgroundCheckpointFillsDatabaseFile() throws {
     let folder = try StoreFixture.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
