@@ -6,9 +6,6 @@ enum Schema {
   /// an old one, because stores in the field already ran it.
   static let migrations: [String] = [version1, version2, version3, version4, version5, version6]
 
-  /// The size in bytes that SQLite truncates the WAL file to when the WAL starts over.
-  static let walSizeLimitBytes = 8 << 20
-
   /// The version a fully migrated store has.
   static var currentVersion: Int { migrations.count }
 
@@ -26,10 +23,6 @@ enum Schema {
     // system time by about a third.
     try database.execute("PRAGMA page_size = 16384")
     try enableWAL(database)
-    // A WAL that a first sync grew to the checkpointer's limit (64 MB) shrinks to 8 MiB when it
-    // next starts over. Ten interleaved first syncs showed no change in time; before the
-    // bodies moved out of the WAL, the same setting had made them slower.
-    try database.execute("PRAGMA journal_size_limit = \(walSizeLimitBytes)")
     try database.execute("PRAGMA foreign_keys = ON")
     // FULL (SQLite's default) syncs the WAL on every commit, so a committed change survives a
     // power loss, not only a killed process. `storeFetched` lowers it for fetched mail.

@@ -86,18 +86,18 @@ extension Store {
             try database.firstRow(
               "SELECT coalesce(sum(length), 0) FROM body_locations WHERE pack = ?1", pack
             ) { $0.int64(0) } ?? 0
-          guard live * 2 < size else { return false }
+          // An empty pack, left by a writer killed right after starting it, goes too.
+          guard live == 0 || live * 2 < size else { return false }
           let rows = try database.rows(
             "SELECT message, pack, offset, length, checksum FROM body_locations WHERE pack = ?1", pack
           ) { (message: $0.int64(0), location: Self.location($0, first: 1)) }
           for row in rows {
-            var bytes = try bodyFiles.bytesIfPresent(row.location)
+            let bytes = try bodyFiles.bytesIfPresent(row.location)
             if bytes == nil {
               Self.logger.error(
                 "moving a damaged body", metadata: ["store.message": "\(row.message)", "store.pack": "\(pack)"])
             }
             let moved = try bodyFiles.append(bytes ?? Data(count: Int(row.location.length)))
-            bytes = nil
             try database.run(
               "UPDATE body_locations SET pack = ?1, offset = ?2 WHERE message = ?3",
               moved.pack, moved.offset, row.message)

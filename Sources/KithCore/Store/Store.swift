@@ -98,6 +98,31 @@ public final class Store {
     return try damagedBodies().isEmpty
   }
 
+  /// The WAL file size in bytes above which `shrinkWALIfLarge` truncates it.
+  static let walShrinkThresholdBytes = 8 << 20
+
+  /// Checkpoints the whole WAL and truncates its file when the file is larger than
+  /// `walShrinkThresholdBytes`, as after a large sync. SQLite keeps a WAL file at its largest
+  /// size until the last connection closes, which for the browser means until it quits.
+  ///
+  /// Called after each sync pass rather than through `PRAGMA journal_size_limit`, which
+  /// truncates the file every time the WAL starts over, about every 64 MB of a first sync,
+  /// only for the next batches to grow it again. Returns whether the file was truncated; when
+  /// a reader keeps the checkpoint from finishing within the busy timeout, the file stays as
+  /// it is.
+  @discardableResult
+  public func shrinkWALIfLarge() throws -> Bool {
+    guard let checkpointer else { return false }
+    let walPath = database.path + "-wal"
+    guard let size = try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? NSNumber,
+      size.intValue > Self.walShrinkThresholdBytes
+    else { return false }
+    checkpointer.waitUntilIdle()
+    // The row is (busy, WAL frames, frames checkpointed); busy is 1 when readers blocked it.
+    let isBusy = try database.firstRow("PRAGMA wal_checkpoint(TRUNCATE)") { $0.int(0) } ?? 1
+    return isBusy == 0
+  }
+
   /// Returns the value of a PRAGMA that returns one value, such as `journal_mode`.
   func pragma(_ name: String) throws -> String? {
     try database.firstRow("PRAGMA \(name)") { $0.string(0) }

@@ -17,9 +17,9 @@ final class WALCheckpointer: @unchecked Sendable {
 
   /// Maximum WAL size in bytes before the committing thread checkpoints itself. The WAL can
   /// exceed it by the transaction that crossed it.
-  // A first sync of 10,000 messages reaches it although bodies no longer go through the WAL:
-  // each batch writes every index page it changed. `Schema.walSizeLimitBytes` shrinks the
-  // file again when the WAL starts over.
+  // A first sync of 10,000 messages reaches it although bodies no longer go through the WAL,
+  // because each batch writes every index page it changed. `Store.shrinkWALIfLarge` gives
+  // the space back after a pass.
   static let defaultBlockingBytes = 64 << 20
 
   let backgroundFrames: Int32

@@ -96,9 +96,10 @@ public actor AccountSyncer {
 
       do {
         try storeCall { try store.compactBodyFilesIfNeeded() }
+        try storeCall { try store.shrinkWALIfLarge() }
       } catch {
-        // Unreclaimed space costs disk, not mail; the next pass that deletes tries again.
-        logger.warning("body file compaction failed", metadata: ["error": "\(error)"])
+        // Space not given back costs disk, not mail, and the next pass tries again.
+        logger.warning("giving back store space failed", metadata: ["error": "\(error)"])
       }
       let summary = SyncSummary(folders: results)
       logger.info("sync finished", metadata: ["sync.fetched": String(summary.fetchedCount)])

@@ -59,10 +59,15 @@ public protocol SyncStore: AnyObject {
   /// Gives back the space of deleted messages' bodies, if there is any to give back; runs
   /// after each pass.
   func compactBodyFilesIfNeeded() throws
+  /// Gives back the space of a WAL file that a large pass grew; runs after each pass.
+  @discardableResult
+  func shrinkWALIfLarge() throws -> Bool
 }
 
 extension SyncStore {
   public func compactBodyFilesIfNeeded() throws {}
+  @discardableResult
+  public func shrinkWALIfLarge() throws -> Bool { false }
 }
 
 /// The store operations of an incremental resync: ranges fetched newest first, server flag
