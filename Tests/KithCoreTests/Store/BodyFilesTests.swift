@@ -119,7 +119,7 @@ import Testing
       try FileManager.default.removeItem(atPath: bodyFiles.directory)
     }
     let wholeFile = damage == "removed" || damage == "folder not copied"
-    // A missing folder says what to copy, rather than calling each message damaged.
+    // The error for a missing folder names what to copy, rather than calling each message damaged.
     let expectedWord = damage == "folder not copied" ? "does not exist" : "damaged"
 
     let error = try #require(throws: KithError.self) { try store.rawMessage(last) }
