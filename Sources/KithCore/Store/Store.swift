@@ -22,6 +22,8 @@ public final class Store {
   var hasDeletedBodies = false
   /// Whether `compactBodyFilesIfNeeded` ran on this connection.
   var hasCheckedBodyFiles = false
+  /// The WAL file size in bytes above which `shrinkWALIfLarge` truncates it.
+  let walShrinkThresholdBytes: Int
 
   /// Opens the store at `path`, creating the file and bringing its schema up to date.
   ///
@@ -32,11 +34,13 @@ public final class Store {
   }
 
   /// Opens the store at `path` with a WAL that the writing thread checkpoints itself once it
-  /// exceeds `walLimitBytes`, and body packs that stop growing at `packLimitBytes`; tests pass
-  /// small limits.
+  /// exceeds `walLimitBytes`, body packs that stop growing at `packLimitBytes`, and a WAL file
+  /// that `shrinkWALIfLarge` truncates above `walShrinkThresholdBytes`; tests pass small limits.
   init(
-    path: String, walLimitBytes: Int, packLimitBytes: Int64 = BodyFiles.defaultPackLimit
+    path: String, walLimitBytes: Int, packLimitBytes: Int64 = BodyFiles.defaultPackLimit,
+    walShrinkThresholdBytes: Int = Store.walShrinkThresholdBytes
   ) throws {
+    self.walShrinkThresholdBytes = walShrinkThresholdBytes
     let isNewFile = path != ":memory:" && !FileManager.default.fileExists(atPath: path)
     database = try Database(path: path)
     // SQLite opens the file a symbolic link points to, so the bodies go beside that file too.
@@ -98,7 +102,7 @@ public final class Store {
     return try damagedBodies().isEmpty
   }
 
-  /// The WAL file size in bytes above which `shrinkWALIfLarge` truncates it.
+  /// The default of `walShrinkThresholdBytes`.
   static let walShrinkThresholdBytes = 8 << 20
 
   /// Checkpoints the whole WAL and truncates its file when the file is larger than
@@ -115,7 +119,7 @@ public final class Store {
     guard let checkpointer else { return false }
     let walPath = database.path + "-wal"
     guard let size = try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? NSNumber,
-      size.intValue > Self.walShrinkThresholdBytes
+      size.intValue > walShrinkThresholdBytes
     else { return false }
     checkpointer.waitUntilIdle()
     // The row is (busy, WAL frames, frames checkpointed); busy is 1 when readers blocked it.

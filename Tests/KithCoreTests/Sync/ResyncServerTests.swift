@@ -5,6 +5,26 @@ import Testing
 @testable import KithCore
 
 @Suite(.serialized) struct ResyncServerTests {
+  /// A WAL file above the store's threshold is truncated when a pass ends; with a threshold
+  /// of zero, any pass that stored something leaves an empty WAL file.
+  @Test func passEndTruncatesLargeWAL() async throws {
+    let messages = try ResyncFixture.messageFolder(count: 3)
+    let server = try MailServer.start(messages: messages)
+    defer { server.stop() }
+    let folder = ResyncFixture.scratch.appendingPathComponent("store-wal-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let path = folder.appendingPathComponent("kith.sqlite").path
+    let store = try Store(
+      path: path, walLimitBytes: WALCheckpointer.defaultBlockingBytes, walShrinkThresholdBytes: 0)
+    let account = try store.accountID(forKey: "kith@example.test")
+
+    _ = try await ResyncFixture.makeSyncer(server, store: store, account: account).syncOnce()
+
+    #expect(try store.storedUIDs(account: account, folder: "INBOX") == [1, 2, 3])
+    let walSize = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber
+    #expect(walSize?.intValue == 0)
+  }
+
   @Test func firstSyncFetchesNewestFirst() async throws {
     let messages = try ResyncFixture.messageFolder(count: 7)
     let server = try MailServer.start(messages: messages)
