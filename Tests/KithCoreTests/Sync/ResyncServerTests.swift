@@ -5,7 +5,7 @@ import Testing
 @testable import KithCore
 
 @Suite(.serialized) struct ResyncServerTests {
-  /// A WAL file above the store's threshold is truncated when a pass ends; with a threshold
+  /// A WAL file above the store's threshold is truncated when a pass ends. With a threshold
   /// of zero, any pass that stored something leaves an empty WAL file.
   @Test func passEndTruncatesLargeWAL() async throws {
     let messages = try ResyncFixture.messageFolder(count: 3)
