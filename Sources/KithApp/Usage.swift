@@ -40,9 +40,11 @@ enum Usage {
         Usage: kith audit [--repair]
 
         Compares every synced folder of each active account on the server with the store and
-        lists each message that is missing from the store or extra in it, with the reason.
-        Exits with status 0 when the store matches the server and 1 when it does not.
-          --repair    fetch the missing messages, remove the extra ones, and audit again
+        lists each message that is missing from the store or extra in it, and each stored copy
+        that is damaged (its bytes lost or changed on disk), with the reason. Exits with
+        status 0 when the store matches the server and 1 when it does not.
+          --repair    fetch the missing messages, remove the extra ones, fetch the damaged
+                      ones again, and audit again
 
         \(globalOptions)
         """

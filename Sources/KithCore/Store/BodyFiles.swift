@@ -226,7 +226,7 @@ final class BodyFiles {
     return Int64(info.st_size)
   }
 
-  /// Returns a descriptor that holds an exclusive lock on `pack` when the pack is closed for
+  /// Returns a descriptor with an exclusive lock on `pack` when the pack is closed for
   /// appends: it is not the newest pack and no process appends to it. Returns nil otherwise.
   /// Close the descriptor after removing the pack, or to give the lock back.
   func lockIfClosed(_ pack: Int64) throws -> Int32? {

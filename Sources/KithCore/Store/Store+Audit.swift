@@ -50,9 +50,7 @@ extension Store {
         entry: StoredAuditEntry(
           uid: UID(truncatingIfNeeded: row.int64(0)),
           uidValidity: UInt32(truncatingIfNeeded: row.int64(1)), subject: row.optionalString(2)),
-        location: BodyLocation(
-          pack: row.int64(3), offset: row.int64(4), length: row.int64(5),
-          checksum: UInt64(bitPattern: row.int64(6)))
+        location: Self.location(row, first: 3)
       )
     }
     return try rows.filter { try !bodyFiles.isIntact($0.location) }.map(\.entry)

@@ -15,9 +15,10 @@ extension Store {
       message, location.pack, location.offset, location.length, Int64(bitPattern: location.checksum))
   }
 
-  /// Returns the raw message of `id`, or nil when no body is stored for it.
+  /// Returns the raw RFC 5322 bytes of a message, or nil when the id is unknown or no body is
+  /// stored for it.
   /// - Throws: `KithError` with `.store` when its body file is missing or damaged.
-  func storedBody(_ id: MessageRowID) throws -> Data? {
+  public func rawMessage(_ id: MessageRowID) throws -> Data? {
     if let location = try bodyLocation(of: id), let bodyFiles {
       do {
         return try bodyFiles.read(location)
@@ -38,7 +39,7 @@ extension Store {
   }
 
   /// Reads pack, offset, length and checksum from four columns starting at `first`.
-  private static func location(_ row: Row, first: Int32 = 0) -> BodyLocation {
+  static func location(_ row: Row, first: Int32 = 0) -> BodyLocation {
     BodyLocation(
       pack: row.int64(first), offset: row.int64(first + 1), length: row.int64(first + 2),
       checksum: UInt64(bitPattern: row.int64(first + 3)))

@@ -140,7 +140,7 @@ extension Store: MailBrowsing {
     guard var detail = row else { return nil }
 
     do {
-      let raw = try storedBody(id) ?? Data()
+      let raw = try rawMessage(id) ?? Data()
       let body = bodyCache.body(of: id, raw: raw) {
         let parsed = MessageParser.parse(raw)
         return ParsedBodyCache.Body(text: parsed.bodyText, attachments: parsed.attachments)

@@ -66,7 +66,8 @@ public final class Store {
 
   deinit {
     checkpointer?.close()
-    // The last connection to close checkpoints the WAL into the database file.
+    // Flushed first, because the last connection to close checkpoints the WAL into the
+    // database file.
     try? bodyFiles?.syncAppendedData()
   }
 
@@ -210,12 +211,6 @@ public final class Store {
       WHERE f.account = ?1 AND f.name = ?2 AND m.uidvalidity = f.uidvalidity AND m.uid = ?3
       """, account, folder, uid
     ) { MessageRowID($0.int64(0)) }
-  }
-
-  /// Returns the raw RFC 5322 bytes of a message, or nil when the id is unknown.
-  /// - Throws: `KithError` with `.store` when its body file is missing or damaged.
-  public func rawMessage(_ id: MessageRowID) throws -> Data? {
-    try storedBody(id)
   }
 
   /// Returns the IMAP flags of a message, or nil when the id is unknown.

@@ -6,7 +6,7 @@ import Testing
 
 /// Builders for resync tests against a private Dovecot and a real `Store`.
 enum ResyncFixture {
-  /// The folder that holds this test process's message folders and stores. It is removed when
+  /// The folder that contains this test process's message folders and stores. It is removed when
   /// the process exits, because the tests that use them do not remove them one by one.
   static let scratch: URL = {
     let url = scratchURL()
